@@ -1,0 +1,1 @@
+"""Apache Kafka for newsline: a local single-node KRaft broker and topic administration."""

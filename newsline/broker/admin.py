@@ -1,0 +1,141 @@
+"""Talking to a running cluster with kafka-python's admin client.
+
+``ensure_topics`` is idempotent: it creates what is missing with an explicit partition
+count and the topic's configuration, and on topics that already exist it re-applies
+the configuration newsline relies on (a topic created by hand with the default
+seven-day retention gets ``retention.ms=-1``); it never deletes or shrinks anything.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource, ConfigResourceType
+from kafka.errors import KafkaError
+
+from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.topics import TopicSpec
+
+TOPIC_ALREADY_EXISTS = 36
+
+
+@dataclass(frozen=True, slots=True)
+class TopicState:
+    """What ensure_topics did to one topic, and what the topic is now."""
+
+    name: str
+    created: bool
+    partitions: int
+    config: dict[str, str]
+
+
+@contextmanager
+def admin_client(bootstrap: str, timeout_s: float = 10.0) -> Iterator[KafkaAdminClient]:
+    """An admin client, closed afterwards; an unreachable cluster is BrokerUnavailable."""
+    try:
+        client = KafkaAdminClient(
+            bootstrap_servers=bootstrap,
+            client_id="newsline-admin",
+            request_timeout_ms=int(timeout_s * 1000),
+            bootstrap_timeout_ms=int(timeout_s * 1000),
+        )
+    except KafkaError as exc:
+        raise BrokerUnavailable(
+            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); "
+            "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
+        ) from exc
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def probe(bootstrap: str, timeout_s: float = 2.0) -> dict | None:
+    """The cluster's description if a broker answers a metadata request, else None."""
+    try:
+        with admin_client(bootstrap, timeout_s) as client:
+            return client.describe_cluster()
+    except (BrokerUnavailable, KafkaError, OSError):
+        return None
+
+
+def wait_until_ready(bootstrap: str, timeout_s: float, still_starting=lambda: True) -> dict:
+    """Poll until a broker answers, ``timeout_s`` passes, or ``still_starting()`` is False."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cluster = probe(bootstrap, timeout_s=min(2.0, max(0.5, deadline - time.monotonic())))
+        if cluster and cluster.get("brokers"):
+            return cluster
+        if time.monotonic() >= deadline or not still_starting():
+            raise BrokerUnavailable(f"no broker answered at {bootstrap} within {timeout_s:.0f} s")
+        time.sleep(0.25)
+
+
+def ensure_topics(bootstrap: str, specs: Iterable[TopicSpec], partitions: int) -> list[TopicState]:
+    """Create missing topics and re-apply newsline's configuration to existing ones."""
+    specs = list(specs)
+    with admin_client(bootstrap) as client:
+        try:
+            response = client.create_topics(
+                {
+                    spec.name: {
+                        "num_partitions": partitions,
+                        "replication_factor": -1,  # the cluster's default.replication.factor
+                        "configs": spec.config,
+                    }
+                    for spec in specs
+                },
+                raise_errors=False,
+            )
+            created = set()
+            for topic in response["topics"]:
+                if topic["error_code"] == 0:
+                    created.add(topic["name"])
+                elif topic["error_code"] != TOPIC_ALREADY_EXISTS:
+                    raise BrokerError(
+                        f"cannot create topic {topic['name']}: {topic['error_message']}"
+                    )
+            existing = [spec for spec in specs if spec.name not in created]
+            if existing:
+                client.alter_configs(
+                    [
+                        ConfigResource(ConfigResourceType.TOPIC, spec.name, configs=spec.config)
+                        for spec in existing
+                    ]
+                )
+            client.wait_for_topics([spec.name for spec in specs], timeout_ms=30_000)
+            return [
+                TopicState(
+                    name=spec.name,
+                    created=spec.name in created,
+                    partitions=count,
+                    config=config,
+                )
+                for spec, count, config in zip(
+                    specs,
+                    partition_counts(client, [s.name for s in specs]),
+                    topic_configs(client, [s.name for s in specs]),
+                    strict=True,
+                )
+            ]
+        except KafkaError as exc:
+            raise BrokerError(f"topic administration failed at {bootstrap}: {exc}") from exc
+
+
+def partition_counts(client: KafkaAdminClient, names: list[str]) -> list[int]:
+    by_name = {t["name"]: len(t["partitions"]) for t in client.describe_topics(names)}
+    return [by_name.get(name, 0) for name in names]
+
+
+def topic_configs(client: KafkaAdminClient, names: list[str]) -> list[dict[str, str]]:
+    """Each topic's explicitly set (non-default) configuration."""
+    described = client.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
+    )["topic"]
+    return [
+        {key: entry["value"] for key, entry in described.get(name, {}).items()} for name in names
+    ]

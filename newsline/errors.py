@@ -1,0 +1,48 @@
+"""One error root for everything newsline expects to go wrong.
+
+The CLI prints a NewslineError as one line (its code and message) and exits 1; any
+other exception is a bug and shows its traceback only under ``--debug``. Messages say
+what to do next, because the operator reading them has no other context.
+"""
+
+
+class NewslineError(Exception):
+    """Root of every expected failure; ``code`` is stable for scripts and docs."""
+
+    code = "NL000"
+
+
+class ConfigError(NewslineError):
+    """A setting is missing or malformed."""
+
+    code = "NL001"
+
+
+class ArticleFormatError(NewslineError):
+    """An article file or message cannot be read as an article."""
+
+    code = "NL100"
+
+
+class BrokerError(NewslineError):
+    """The Kafka broker cannot be fetched, started, stopped or reached."""
+
+    code = "NL200"
+
+
+class BrokerUnavailable(BrokerError):
+    """No broker answers at the configured bootstrap address."""
+
+    code = "NL201"
+
+
+class ExtractionError(NewslineError):
+    """The extraction engine cannot run: its data files are missing or malformed."""
+
+    code = "NL300"
+
+
+class KnowledgeDataError(ExtractionError):
+    """A trigger, lexicon or knowledge file does not match its expected shape."""
+
+    code = "NL301"

@@ -1,0 +1,168 @@
+"""Read articles from the files upstream feeds and analysts hand us.
+
+Three formats, chosen by file extension:
+
+* ``.txt`` — the seed format: a first line `` date YYYY-MM-DD par AUTHOR`` ("par" or
+  "by" before the byline), a blank line, then the body. The id is the file name
+  without its extension.
+* ``.jsonl`` — one JSON object per line with ``id``, ``published``, ``text`` and
+  optionally ``lang``, ``title``, ``url``, ``source``, ``author``.
+* ``.json`` — one such object, or a list of them.
+
+Readers never guess silently: a file that does not fit raises ArticleFormatError
+naming the file, the line where it applies, and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from newsline.domain.article import Article
+from newsline.errors import ArticleFormatError
+
+ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
+
+_SEED_HEADER = re.compile(
+    r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?:par|by)\s+(?P<author>.+?))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_published(value: Any) -> date | None:
+    """An ISO date or date-time (as feeds send them) to a date; None stays None."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"'published' must be an ISO 8601 date string, not {value!r}")
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"'published' is not an ISO 8601 date: {value!r}") from None
+
+
+def article_from_mapping(data: Any, *, where: str) -> Article:
+    """Build an Article from a decoded JSON object, checking the fields it needs."""
+    if not isinstance(data, dict):
+        raise ArticleFormatError(f"{where}: expected a JSON object, got {type(data).__name__}")
+    missing = [name for name in ("id", "text") if not data.get(name)]
+    if missing:
+        raise ArticleFormatError(f"{where}: missing required field(s): {', '.join(missing)}")
+    for name in ("id", "text", "lang", "title", "url", "source", "author"):
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ArticleFormatError(
+                f"{where}: field '{name}' must be a string, not {type(value).__name__}"
+            )
+    try:
+        published = parse_published(data.get("published"))
+    except ValueError as exc:
+        raise ArticleFormatError(f"{where}: {exc}") from None
+    return Article(
+        id=data["id"],
+        text=data["text"],
+        published=published,
+        lang=data.get("lang") or None,
+        title=data.get("title") or None,
+        url=data.get("url") or None,
+        source=data.get("source") or None,
+        author=data.get("author") or None,
+    )
+
+
+def read_seed_text(path: Path) -> Article:
+    """Read one article in the seed's plain-text format."""
+    raw = _read_text(path)
+    header, _, body = raw.partition("\n")
+    match = _SEED_HEADER.match(header)
+    if not match:
+        raise ArticleFormatError(
+            f"{path}:1: expected a first line like ' date 2025-08-20 par AUTHOR', "
+            f"got {header[:80]!r}"
+        )
+    text = body.strip("\n")
+    if not text.strip():
+        raise ArticleFormatError(f"{path}: the article body is empty")
+    return Article(
+        id=path.stem,
+        text=text,
+        published=date.fromisoformat(match["date"]),
+        author=match["author"],
+    )
+
+
+def read_json_lines(path: Path) -> Iterator[Article]:
+    """Read a JSON Lines file, one article per non-blank line."""
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ArticleFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+        yield article_from_mapping(data, where=where)
+
+
+def read_json(path: Path) -> Iterator[Article]:
+    """Read a JSON file holding one article object or a list of them."""
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ArticleFormatError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    items = data if isinstance(data, list) else [data]
+    for index, item in enumerate(items):
+        yield article_from_mapping(item, where=f"{path}[{index}]" if len(items) > 1 else str(path))
+
+
+def read_path(path: Path) -> Iterator[Article]:
+    """Read every article in one file, choosing the reader by extension."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        yield read_seed_text(path)
+    elif suffix == ".jsonl":
+        yield from read_json_lines(path)
+    elif suffix == ".json":
+        yield from read_json(path)
+    else:
+        raise ArticleFormatError(
+            f"{path}: unsupported file type '{suffix}' (expected one of "
+            f"{', '.join(ARTICLE_SUFFIXES)})"
+        )
+
+
+def article_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Expand folders (recursively, in name order) into the article files they hold."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+        elif path.exists():
+            yield path
+        else:
+            raise ArticleFormatError(f"{path}: no such file or folder")
+
+
+def read_paths(paths: Iterable[Path]) -> Iterator[Article]:
+    """Read every article under the given files and folders."""
+    for path in article_files(paths):
+        yield from read_path(path)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleFormatError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ArticleFormatError(f"{path}: cannot be read ({exc.strerror})") from None

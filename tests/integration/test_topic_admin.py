@@ -1,0 +1,51 @@
+"""Topic creation is idempotent, explicit about partitions, and keeps data forever."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsline.broker.admin import admin_client, ensure_topics, topic_configs
+from newsline.topics import EVENT_TYPES, topic_specs
+
+pytestmark = pytest.mark.integration
+
+
+def test_creates_every_topic_with_partitions_and_infinite_retention(
+    kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    states = ensure_topics(kafka_bootstrap, topic_specs(topic_prefix), partitions=4)
+
+    assert [s.name for s in states] == [
+        f"{topic_prefix}articles",
+        *(f"{topic_prefix}events.{kind}" for kind in EVENT_TYPES),
+        f"{topic_prefix}articles.dlq",
+    ]
+    assert all(s.created for s in states)
+    assert {s.partitions for s in states} == {4}
+    for state in states:
+        assert state.config["retention.ms"] == "-1", state.name
+
+
+def test_second_run_changes_nothing_and_reports_existing(
+    kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    first = ensure_topics(kafka_bootstrap, topic_specs(topic_prefix), partitions=2)
+    second = ensure_topics(kafka_bootstrap, topic_specs(topic_prefix), partitions=5)
+
+    assert not any(s.created for s in second)
+    assert [s.partitions for s in second] == [s.partitions for s in first] == [2] * 6
+    assert [s.config for s in second] == [s.config for s in first]
+
+
+def test_restores_retention_on_a_topic_created_by_hand(
+    kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    name = f"{topic_prefix}events.sanctions"
+    with admin_client(kafka_bootstrap) as client:
+        client.create_topics({name: {"num_partitions": 1, "configs": {"retention.ms": "3600000"}}})
+
+    ensure_topics(kafka_bootstrap, topic_specs(topic_prefix), partitions=1)
+
+    with admin_client(kafka_bootstrap) as client:
+        (config,) = topic_configs(client, [name])
+    assert config["retention.ms"] == "-1"
