@@ -46,3 +46,15 @@ class KnowledgeDataError(ExtractionError):
     """A trigger, lexicon or knowledge file does not match its expected shape."""
 
     code = "NL301"
+
+
+class StoreError(NewslineError):
+    """The timeline store is misconfigured or a write/read failed."""
+
+    code = "NL300"
+
+
+class StoreUnavailable(StoreError):
+    """The database does not answer."""
+
+    code = "NL301"

@@ -110,3 +110,20 @@ def topic_prefix() -> str:
 def free_port() -> int:
     """A client port whose successor (the controller port) is free too."""
     return free_port_pair()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs on an SQLite file and on PostgreSQL.
+
+    PostgreSQL comes from NEWSLINE_TEST_POSTGRES_URL (.ci/run starts one from Debian's
+    packages); a test schema of its own keeps runs apart. Missing under CI=true fails.
+    """
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'newsline.db'}"
+    url = os.environ.get("NEWSLINE_TEST_POSTGRES_URL", "").strip()
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true and NEWSLINE_TEST_POSTGRES_URL is unset", pytrace=False)
+        pytest.skip("PostgreSQL: set NEWSLINE_TEST_POSTGRES_URL (see .ci/run)")
+    return url

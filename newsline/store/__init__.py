@@ -1,0 +1,1 @@
+"""The timeline store: a SQLModel projection of the event log, rebuildable at any time."""
