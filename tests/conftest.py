@@ -92,9 +92,13 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         broker.stop()
         return
     if _docker_answers():
-        from testcontainers.kafka import KafkaContainer
+        try:
+            from testcontainers.community.kafka import KafkaContainer
+        except ImportError:  # testcontainers before 4.14
+            from testcontainers.kafka import KafkaContainer
 
-        with KafkaContainer("apache/kafka:4.1.0").with_kraft() as container:
+        # testcontainers drives Confluent's image (its KRaft start script is theirs).
+        with KafkaContainer("confluentinc/cp-kafka:7.9.0").with_kraft() as container:
             yield container.get_bootstrap_server()
         return
     _no_broker("KAFKA_BOOTSTRAP_SERVERS is unset, Java/Maven are missing and no Docker engine")
