@@ -39,13 +39,13 @@ class BrokerUnavailable(BrokerError):
 class ExtractionError(NewslineError):
     """The extraction engine cannot run: its data files are missing or malformed."""
 
-    code = "NL300"
+    code = "NL500"
 
 
 class KnowledgeDataError(ExtractionError):
     """A trigger, lexicon or knowledge file does not match its expected shape."""
 
-    code = "NL301"
+    code = "NL501"
 
 
 class StoreError(NewslineError):
@@ -58,3 +58,33 @@ class StoreUnavailable(StoreError):
     """The database does not answer."""
 
     code = "NL301"
+
+
+class InvalidEventMessage(StoreError):
+    """An event message lacks a field the projection needs; upstream validation missed it."""
+
+    code = "NL320"
+
+
+class PositionConflict(StoreError):
+    """Another projector recorded this topic/partition position first; nothing was written."""
+
+    code = "NL321"
+
+
+class InvalidQuery(StoreError):
+    """A timeline query argument (date, type, format) is malformed."""
+
+    code = "NL322"
+
+
+class UnknownCountry(InvalidQuery):
+    """A country argument matches no ISO code or English/French name."""
+
+    code = "NL323"
+
+
+class UnknownEvent(StoreError):
+    """No stored event has the requested id."""
+
+    code = "NL324"

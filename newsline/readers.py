@@ -9,6 +9,8 @@ Three formats, chosen by file extension:
   optionally ``lang``, ``title``, ``url``, ``source``, ``author``.
 * ``.json`` — one such object, or a list of them.
 
+When a record has no ``lang``, it is detected (``newsline.extraction.language``).
+
 Readers never guess silently: a file that does not fit raises ArticleFormatError
 naming the file, the line where it applies, and what was expected.
 """
@@ -24,6 +26,7 @@ from typing import Any
 
 from newsline.domain.article import Article
 from newsline.errors import ArticleFormatError
+from newsline.extraction.language import detect
 
 ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
 
@@ -71,7 +74,7 @@ def article_from_mapping(data: Any, *, where: str) -> Article:
         id=data["id"],
         text=data["text"],
         published=published,
-        lang=data.get("lang") or None,
+        lang=data.get("lang") or detect(data["text"]),
         title=data.get("title") or None,
         url=data.get("url") or None,
         source=data.get("source") or None,
@@ -96,6 +99,7 @@ def read_seed_text(path: Path) -> Article:
         id=path.stem,
         text=text,
         published=date.fromisoformat(match["date"]),
+        lang=detect(text),
         author=match["author"],
     )
 
