@@ -1,10 +1,19 @@
-"""The Faust application, configured from newsline's Settings (never at import time)."""
+"""The Faust worker: an app configured from newsline's Settings, with its three agents.
+
+``build_worker`` is the composition root: settings and the store's engine come in,
+a ready app goes out. Nothing is configured at import time. Every agent runs with
+concurrency=1, so an offset is never committed past unfinished work.
+"""
 
 from __future__ import annotations
 
 import faust
 
+from agents import extract, ingest, timeline
+from agents.topics import worker_topics
 from newsline.config import Settings
+from newsline.store.engine import make_engine
+from newsline.store.projector import Projector
 
 
 def faust_broker_url(bootstrap: str) -> str:
@@ -15,7 +24,8 @@ def faust_broker_url(bootstrap: str) -> str:
 
 
 def create_app(settings: Settings) -> faust.App:
-    """A Faust app on the configured cluster; agents keep concurrency=1 (see DEVELOPERS)."""
+    """A Faust app on the configured cluster (consumer group ``<prefix>worker``)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
     return faust.App(
         f"{settings.topic_prefix}worker",
         broker=faust_broker_url(settings.bootstrap_servers),
@@ -25,4 +35,19 @@ def create_app(settings: Settings) -> faust.App:
         store="memory://",
         web_enabled=False,
         producer_acks=-1,
+        autodiscover=False,
+        # A killed worker's partitions move to a live one after this long, not 60 s.
+        broker_session_timeout=15.0,
+        broker_heartbeat_interval=3.0,
     )
+
+
+def build_worker(settings: Settings) -> faust.App:
+    """The app with the ingest, extract and timeline agents wired to topics and store."""
+    app = create_app(settings)
+    topics = worker_topics(app, settings)
+    projector = Projector(make_engine(settings.database_url))
+    ingest.register(app, topics, settings.max_article_bytes)
+    extract.register(app, topics)
+    timeline.register(app, topics, projector)
+    return app

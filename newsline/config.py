@@ -29,6 +29,7 @@ ENVIRONMENT: dict[str, str] = {
     "NEWSLINE_TOPIC_PREFIX": "prefix of every topic name ('newsline.')",
     "NEWSLINE_PARTITIONS": "partitions of each topic newsline creates (6)",
     "NEWSLINE_DATABASE_URL": "timeline store (sqlite:///$NEWSLINE_HOME/newsline.db)",
+    "NEWSLINE_MAX_ARTICLE_BYTES": "larger article messages are dead-lettered (1000000)",
     "NEWSLINE_DEBUG": "1 shows tracebacks on errors",
 }
 
@@ -46,6 +47,7 @@ class Settings:
     topic_prefix: str
     partitions: int
     database_url: str
+    max_article_bytes: int
 
     @property
     def bootstrap_servers(self) -> str:
@@ -74,6 +76,9 @@ class Settings:
             topic_prefix=env.get("NEWSLINE_TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX),
             partitions=_integer(env, "NEWSLINE_PARTITIONS", DEFAULT_PARTITIONS, 1, 1000),
             database_url=env.get("NEWSLINE_DATABASE_URL") or f"sqlite:///{home / 'newsline.db'}",
+            max_article_bytes=_integer(
+                env, "NEWSLINE_MAX_ARTICLE_BYTES", 1_000_000, 1_000, 100_000_000
+            ),
         )
 
 

@@ -14,7 +14,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from newsline.domain.article import Article
-from newsline.errors import BrokerError
+from newsline.errors import BrokerError, BrokerUnavailable
 
 
 def encode_article(article: Article) -> bytes:
@@ -28,13 +28,19 @@ def publish_articles(
     on_sent: Callable[[Article], None] = lambda _article: None,
 ) -> int:
     """Publish every article and wait until the broker acknowledged all; return the count."""
-    producer = KafkaProducer(
-        bootstrap_servers=bootstrap,
-        client_id="newsline-publish",
-        acks="all",
-        enable_idempotence=True,
-        linger_ms=5,
-    )
+    try:
+        producer = KafkaProducer(
+            bootstrap_servers=bootstrap,
+            client_id="newsline-publish",
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+        )
+    except KafkaError as exc:
+        raise BrokerUnavailable(
+            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); "
+            "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
+        ) from exc
     sent = 0
     try:
         futures = []

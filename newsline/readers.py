@@ -1,6 +1,6 @@
 """Read articles from the files upstream feeds and analysts hand us.
 
-Three formats, chosen by file extension:
+Four formats, chosen by file extension (or by content, for standard input):
 
 * ``.txt`` — the seed format: a first line `` date YYYY-MM-DD par AUTHOR`` ("par" or
   "by" before the byline), a blank line, then the body. The id is the file name
@@ -8,6 +8,7 @@ Three formats, chosen by file extension:
 * ``.jsonl`` — one JSON object per line with ``id``, ``published``, ``text`` and
   optionally ``lang``, ``title``, ``url``, ``source``, ``author``.
 * ``.json`` — one such object, or a list of them.
+* ``.xml``, ``.rss``, ``.atom`` — an RSS 2.0 or Atom feed (see feeds.py).
 
 When a record has no ``lang``, it is detected (``newsline.extraction.language``).
 
@@ -17,9 +18,11 @@ naming the file, the line where it applies, and what was expected.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,8 +30,9 @@ from typing import Any
 from newsline.domain.article import Article
 from newsline.errors import ArticleFormatError
 from newsline.extraction.language import detect
+from newsline.feeds import looks_like_feed, read_feed
 
-ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl")
+ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".xml", ".rss", ".atom")
 
 _SEED_HEADER = re.compile(
     r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?:par|by)\s+(?P<author>.+?))?\s*$",
@@ -82,21 +86,20 @@ def article_from_mapping(data: Any, *, where: str) -> Article:
     )
 
 
-def read_seed_text(path: Path) -> Article:
-    """Read one article in the seed's plain-text format."""
-    raw = _read_text(path)
+def parse_seed_text(raw: str, article_id: str, origin: str) -> Article:
+    """One article in the seed's plain-text format (header line, blank line, body)."""
     header, _, body = raw.partition("\n")
     match = _SEED_HEADER.match(header)
     if not match:
         raise ArticleFormatError(
-            f"{path}:1: expected a first line like ' date 2025-08-20 par AUTHOR', "
+            f"{origin}:1: expected a first line like ' date 2025-08-20 par AUTHOR', "
             f"got {header[:80]!r}"
         )
     text = body.strip("\n")
     if not text.strip():
-        raise ArticleFormatError(f"{path}: the article body is empty")
+        raise ArticleFormatError(f"{origin}: the article body is empty")
     return Article(
-        id=path.stem,
+        id=article_id,
         text=text,
         published=date.fromisoformat(match["date"]),
         lang=detect(text),
@@ -104,12 +107,12 @@ def read_seed_text(path: Path) -> Article:
     )
 
 
-def read_json_lines(path: Path) -> Iterator[Article]:
-    """Read a JSON Lines file, one article per non-blank line."""
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+def parse_json_lines(raw: str, origin: str) -> Iterator[Article]:
+    """JSON Lines, one article per non-blank line."""
+    for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"{path}:{number}"
+        where = f"{origin}:{number}"
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -117,31 +120,61 @@ def read_json_lines(path: Path) -> Iterator[Article]:
         yield article_from_mapping(data, where=where)
 
 
-def read_json(path: Path) -> Iterator[Article]:
-    """Read a JSON file holding one article object or a list of them."""
+def parse_json(raw: str, origin: str) -> Iterator[Article]:
+    """A JSON document holding one article object or a list of them."""
     try:
-        data = json.loads(_read_text(path))
+        data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ArticleFormatError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise ArticleFormatError(f"{origin}:{exc.lineno}: not valid JSON ({exc.msg})") from None
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items):
-        yield article_from_mapping(item, where=f"{path}[{index}]" if len(items) > 1 else str(path))
+        yield article_from_mapping(item, where=f"{origin}[{index}]" if len(items) > 1 else origin)
+
+
+def parse_feed(raw: str, origin: str) -> Iterator[Article]:
+    """RSS 2.0 or Atom, each item with its language detected."""
+    for article in read_feed(raw, origin):
+        yield replace(article, lang=detect(article.text))
 
 
 def read_path(path: Path) -> Iterator[Article]:
     """Read every article in one file, choosing the reader by extension."""
     suffix = path.suffix.lower()
-    if suffix == ".txt":
-        yield read_seed_text(path)
-    elif suffix == ".jsonl":
-        yield from read_json_lines(path)
-    elif suffix == ".json":
-        yield from read_json(path)
-    else:
+    if suffix not in ARTICLE_SUFFIXES:
         raise ArticleFormatError(
             f"{path}: unsupported file type '{suffix}' (expected one of "
             f"{', '.join(ARTICLE_SUFFIXES)})"
         )
+    raw = _read_text(path)
+    if suffix == ".txt":
+        yield parse_seed_text(raw, path.stem, str(path))
+    elif suffix == ".jsonl":
+        yield from parse_json_lines(raw, str(path))
+    elif suffix == ".json":
+        yield from parse_json(raw, str(path))
+    else:
+        yield from parse_feed(raw, str(path))
+
+
+def read_stream(raw: str, origin: str = "<stdin>") -> Iterator[Article]:
+    """Articles piped in, their format recognised from the content itself.
+
+    A feed starts with ``<``; a JSON document parses whole; otherwise lines of JSON;
+    a seed-format text gets the id ``stdin-`` plus a digest of its content.
+    """
+    stripped = raw.lstrip()
+    if looks_like_feed(stripped):
+        yield from parse_feed(raw, origin)
+    elif stripped.startswith(("{", "[")):
+        try:
+            json.loads(raw)
+        except json.JSONDecodeError:
+            yield from parse_json_lines(raw, origin)
+        else:
+            yield from parse_json(raw, origin)
+    else:
+        digest = hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+        yield parse_seed_text(raw, f"stdin-{digest}", origin)
 
 
 def article_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -29,6 +29,9 @@ def topic_specs(prefix: str) -> list[TopicSpec]:
     """Every topic newsline owns, under ``prefix`` (NEWSLINE_TOPIC_PREFIX)."""
     specs = [
         TopicSpec(f"{prefix}articles", "article id", "articles from upstream feeds"),
+        TopicSpec(
+            f"{prefix}articles.valid", "article id", "validated, normalised, de-duplicated articles"
+        ),
         *(
             TopicSpec(f"{prefix}events.{kind}", "event id", f"extracted {kind} events")
             for kind in EVENT_TYPES
@@ -40,6 +43,10 @@ def topic_specs(prefix: str) -> list[TopicSpec]:
 
 def articles_topic(prefix: str) -> str:
     return f"{prefix}articles"
+
+
+def valid_articles_topic(prefix: str) -> str:
+    return f"{prefix}articles.valid"
 
 
 def event_topic(prefix: str, event_type: str) -> str:

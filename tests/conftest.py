@@ -20,11 +20,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from newsline.broker import jars
 from newsline.broker.admin import probe
 from newsline.broker.local import LocalBroker
 from newsline.config import Settings
+from newsline.store.engine import make_engine
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -131,3 +134,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
             pytest.fail("CI=true and NEWSLINE_TEST_POSTGRES_URL is unset", pytrace=False)
         pytest.skip("PostgreSQL: set NEWSLINE_TEST_POSTGRES_URL (see .ci/run)")
     return url
+
+
+@pytest.fixture
+def store_url(database_url: str) -> Iterator[str]:
+    """``database_url`` made private to one test: a fresh PostgreSQL schema, dropped after.
+
+    SQLite already gets a fresh file per test; on PostgreSQL the schema goes on the
+    URL's search_path, so subprocesses (the CLI) see the same private tables.
+    """
+    if not database_url.startswith("postgresql"):
+        yield database_url
+        return
+    schema = f"test_store_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(text(f"create schema {schema}"))
+    url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"drop schema {schema} cascade"))
+        admin.dispose()

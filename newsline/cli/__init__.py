@@ -14,7 +14,17 @@ from typing import Annotated
 import click
 import typer
 
-from newsline.cli import broker, countries, extract, run, show_event, timeline, topics
+from newsline.cli import (
+    broker,
+    countries,
+    extract,
+    publish,
+    run,
+    show_event,
+    timeline,
+    topics,
+    worker,
+)
 from newsline.errors import NewslineError
 
 app = typer.Typer(
@@ -43,7 +53,7 @@ def _global_options(
         _debug["on"] = True
 
 
-for _module in (run, broker, topics, extract, timeline, show_event, countries):
+for _module in (run, publish, worker, broker, topics, extract, timeline, show_event, countries):
     _module.register(app)
 
 

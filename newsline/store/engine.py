@@ -7,11 +7,18 @@ so a reader never blocks the projector; a PostgreSQL URL without a driver gets p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import create_engine
 
 from newsline.errors import StoreError, StoreUnavailable
@@ -52,3 +59,18 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+@contextmanager
+def db_errors() -> Iterator[None]:
+    """Turn driver errors into one-line StoreErrors: the CLI prints them, agents decide."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        raise StoreUnavailable(f"the store does not answer: {_reason(exc)}") from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(f"the store failed: {_reason(exc)}") from exc
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

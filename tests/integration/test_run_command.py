@@ -18,10 +18,21 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_run_on_seeds_publishes_the_seed_article(kafka_bootstrap: str, topic_prefix: str) -> None:
-    env = dict(
-        os.environ, KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, NEWSLINE_TOPIC_PREFIX=topic_prefix
-    )
+def _env(bootstrap: str, prefix: str, home: Path) -> dict[str, str]:
+    """The user's environment, but this test's broker, topics and (SQLite) store."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSLINE_DATABASE_URL"}
+    return {
+        **env,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "NEWSLINE_TOPIC_PREFIX": prefix,
+        "NEWSLINE_HOME": str(home),
+    }
+
+
+def test_run_on_seeds_publishes_and_prints_the_timeline(
+    kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    env = _env(kafka_bootstrap, topic_prefix, tmp_path)
 
     result = subprocess.run(
         [sys.executable, "-m", "newsline", "run", "seeds/"],
@@ -30,6 +41,15 @@ def test_run_on_seeds_publishes_the_seed_article(kafka_bootstrap: str, topic_pre
 
     assert result.returncode == 0, result.stderr
     assert "published 1 article(s)" in result.stderr
+    assert "done: ingest 1/1, extract 1/1, timeline 10/10; dead letters 0" in result.stderr
+    headings = [line for line in result.stdout.splitlines() if ", oldest first" in line]
+    assert headings == [
+        "BLR (Belarus): 7 events, oldest first",
+        "IRN (Iran): 7 events, oldest first",
+        "RUS (Russia): 5 events, oldest first",
+        "UKR (Ukraine): 1 event, oldest first",
+    ]
+    assert (tmp_path / "newsline.db").exists()
     consumer = KafkaConsumer(
         articles_topic(topic_prefix),
         bootstrap_servers=kafka_bootstrap,
@@ -54,9 +74,7 @@ def test_run_keeps_going_past_an_unreadable_file(
     (tmp_path / "good.json").write_text(
         json.dumps({"id": "good", "text": "Body.", "published": "2025-01-02"})
     )
-    env = dict(
-        os.environ, KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, NEWSLINE_TOPIC_PREFIX=topic_prefix
-    )
+    env = _env(kafka_bootstrap, topic_prefix, tmp_path / "home")
 
     result = subprocess.run(
         [sys.executable, "-m", "newsline", "run", str(tmp_path)],
@@ -64,6 +82,8 @@ def test_run_keeps_going_past_an_unreadable_file(
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
+    assert "refused: " in result.stderr
     assert "broken.jsonl:1: 'published' must be an ISO 8601 date string" in result.stderr
     assert "published 1 article(s)" in result.stderr
-    assert "1 file(s) could not be read" in result.stderr
+    assert "refused: 1" in result.stderr
+    assert "no events found in the store" in result.stdout

@@ -11,6 +11,12 @@ import pytest
 COMMANDS = [
     [],
     ["run"],
+    ["publish"],
+    ["worker"],
+    ["extract"],
+    ["timeline"],
+    ["event"],
+    ["countries"],
     ["broker"],
     ["broker", "start"],
     ["broker", "stop"],

@@ -71,7 +71,7 @@ def test_folders_are_read_recursively_in_name_order(tmp_path: Path) -> None:
         ("date.json", '{"id": "x", "text": "t", "published": "soon"}', "not an ISO 8601 date"),
         ("type.json", '{"id": 7, "text": "t"}', "field 'id' must be a string, not int"),
         ("list.json", "[1]", "expected a JSON object, got int"),
-        ("feed.xml", "<rss/>", "unsupported file type '.xml'"),
+        ("table.csv", "a,b", "unsupported file type '.csv'"),
     ],
 )
 def test_bad_files_are_refused_with_the_reason(

@@ -12,6 +12,7 @@ def test_topics_under_a_prefix_keep_data_forever() -> None:
 
     assert [s.name for s in specs] == [
         "prod.articles",
+        "prod.articles.valid",
         "prod.events.meeting",
         "prod.events.agreement",
         "prod.events.sanctions",
@@ -19,7 +20,7 @@ def test_topics_under_a_prefix_keep_data_forever() -> None:
         "prod.articles.dlq",
     ]
     assert all(s.config["retention.ms"] == "-1" for s in specs)
-    assert [s.key for s in specs] == ["article id", *["event id"] * 4, "article id"]
+    assert [s.key for s in specs] == ["article id", "article id", *["event id"] * 4, "article id"]
 
 
 def test_event_topic_names_only_known_types() -> None:

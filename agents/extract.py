@@ -1,0 +1,39 @@
+"""Extract: run the engine on each valid article and publish every event on its topic."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import faust
+
+from agents.dead_letters import send_dead_letter
+from agents.topics import WorkerTopics
+from newsline.event_messages import event_message
+from newsline.extraction import extract
+from newsline.readers import article_from_mapping
+
+AGENT = "extract"
+
+
+def register(app: faust.App, topics: WorkerTopics) -> None:
+    @app.agent(topics.valid, name=AGENT, concurrency=1)
+    async def extract_events(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            article_id = event.key.decode("utf-8", "replace") if event.key else None
+            try:
+                article = article_from_mapping(json.loads(event.value), where="articles.valid")
+                events = extract(article)
+            except Exception as exc:  # the policy: any failure here is a dead letter
+                await send_dead_letter(
+                    topics.dead_letters, event, "extraction_failed",
+                    f"{type(exc).__name__}: {exc}", AGENT, article_id,
+                )  # fmt: skip
+                continue
+            extracted_at = datetime.now(UTC)
+            for found in events:
+                message = event_message(article, found, extracted_at)
+                await topics.events[found.type].send(
+                    key=message["event_id"].encode("ascii"),
+                    value=json.dumps(message, ensure_ascii=False).encode("utf-8"),
+                )

@@ -1,0 +1,254 @@
+"""Timeline store: rebuild throughput and per-country query latency, next to baselines.
+
+    python bench/query.py [--events N] [--postgres URL] [--batch N] [--queries N]
+
+Loads N synthetic events (default 1,000,000; about one in ten reported twice, by a
+second article) over 200 countries through ``Projector.apply`` in large batches, as
+``newsline rebuild`` would, and times a per-country ``timeline`` query returning 100
+rows. Each figure is printed next to a baseline measured in the same run on the same
+database: the load next to plain INSERTs of the very rows the projector writes (no
+offsets, no select-then-merge), the query next to a bare indexed SELECT of 100 ids.
+SQLite always (a temporary file); PostgreSQL when a URL is given (a schema of its
+own, dropped at the end). Targets (issue 5): p95 < 50 ms, rebuild >= 20,000 events/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from newsline.store import queries
+from newsline.store.engine import make_engine
+from newsline.store.fold import EventState, article_row, parse_mention, source_row
+from newsline.store.models import TABLES, create_tables
+from newsline.store.projector import Projector
+
+COUNTRIES = sorted(c.alpha_3 for c in pycountry.countries)[:200]
+KINDS = [
+    ("meeting", "visit"), ("meeting", "talks"), ("meeting", "call"), ("meeting", "summit"),
+    ("agreement", "signed"), ("agreement", "intent"), ("sanctions", "imposed"),
+    ("sanctions", "condemned"), ("military", "cooperation"), ("military", "attack"),
+]  # fmt: skip
+ROLES = {"visit": ("host", "guest"), "imposed": ("sender", "target")}
+
+
+def messages(first: int, count: int) -> list[tuple[str, int, int, dict[str, Any]]]:
+    """Records for events first..first+count-1 (deterministic: same ids, same rows)."""
+    rng = random.Random(first)
+    batch = []
+    for number in range(first, first + count):
+        kind, subtype = rng.choice(KINDS)
+        countries = sorted(rng.sample(COUNTRIES, rng.choice((2, 2, 2, 3))))
+        year, month, day = rng.randint(1990, 2025), rng.randint(1, 12), rng.randint(1, 28)
+        roll = rng.random()
+        when, precision = (
+            (f"{year}-{month:02d}-{day:02d}", "day") if roll < 0.7
+            else (f"{year}-{month:02d}", "month") if roll < 0.85
+            else (str(year), "year") if roll < 0.9
+            else (None, None)
+        )  # fmt: skip
+        roles = ROLES.get(subtype, ("party", "party"))
+        base = {
+            "schema_version": 1,
+            "event_id": f"{number:024x}",
+            "article_id": f"article-{number // 4}",
+            "reported_at": f"{year}-{month:02d}-{day:02d}",
+            "lang": "en",
+            "source": "Synthetic Wire",
+            "url": None,
+            "title": None,
+            "type": kind,
+            "subtype": subtype,
+            "countries": countries,
+            "actors": [
+                {"name": f"official of {c}", "code": c, "role": roles[min(i, 1)]}
+                for i, c in enumerate(countries)
+            ],
+            "date": when,
+            "date_precision": precision,
+            "location": None,
+            "evidence": {
+                "text": f"Synthetic sentence about event {number}.",
+                "start": 0,
+                "end": 40,
+            },
+            "confidence": round(rng.uniform(0.5, 1.0), 2),
+            "extractor": "bench-1",
+            "trigger": "met",
+            "rule": "en.bench",
+            "extracted_at": f"2025-08-20T{rng.randint(0, 23):02d}:00:00Z",
+        }
+        batch.append(base)
+        if rng.random() < 0.1:  # corroborated by a second article
+            batch.append({**base, "article_id": f"twin-{number}", "confidence": 0.9})
+    return [
+        ("bench.events", number % 6, first * 2 + offset, message)
+        for offset, (number, message) in enumerate((int(m["event_id"], 16), m) for m in batch)
+    ]
+
+
+def plain_rows(batch: list[tuple[str, int, int, dict[str, Any]]]) -> dict[str, list[dict]]:
+    """The rows the projector would write for a fresh batch, for the INSERT baseline."""
+    rows: dict[str, list[dict]] = {t.name: [] for t in TABLES if t.name != "projection_offsets"}
+    events: dict[str, EventState] = {}
+    articles: dict[str, dict] = {}
+    for _, _, _, message in batch:
+        mention = parse_mention(message)
+        state = events.setdefault(mention.event_id, EventState.start(mention))
+        state.absorb(mention, new_source=True)
+        rows["sources"].append(source_row(mention))
+        articles.setdefault(mention.article_id, article_row(mention))
+        if state.source_count == 1:
+            rows["event_countries"] += [
+                {"event_id": mention.event_id, "country": c, "type": mention.type,
+                 "subtype": mention.subtype, "date": mention.date,
+                 "sort_date": state.sort_date, "undated": state.undated}
+                for c in mention.countries
+            ]  # fmt: skip
+            rows["event_actors"] += [
+                {"event_id": mention.event_id, "code": code, "role": role, "name": name,
+                 "title": title}
+                for code, role, name, title in mention.actors
+            ]  # fmt: skip
+    rows["events"] = [s.as_row() for s in events.values()]
+    rows["articles"] = list(articles.values())
+    return rows
+
+
+def batches(total: int, size: int) -> Iterator[tuple[int, int]]:
+    for first in range(0, total, size):
+        yield first, min(size, total - first)
+
+
+def load_with_projector(engine: Engine, total: int, size: int) -> float:
+    projector = Projector(engine, name="bench")
+    elapsed = 0.0
+    for first, count in batches(total, size):
+        batch = messages(first, count)
+        started = time.perf_counter()
+        projector.apply(batch)
+        elapsed += time.perf_counter() - started
+        _progress(first + count, total, elapsed)
+    return total / elapsed
+
+
+def load_plain(engine: Engine, total: int, size: int) -> float:
+    create_tables(engine)
+    tables = {t.name: t for t in TABLES}
+    elapsed = 0.0
+    for first, count in batches(total, size):
+        rows = plain_rows(messages(first, count))
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            for name in ("events", "event_countries", "event_actors", "sources", "articles"):
+                connection.execute(tables[name].insert(), rows[name])
+        elapsed += time.perf_counter() - started
+        _progress(first + count, total, elapsed)
+    return total / elapsed
+
+
+def query_latencies(engine: Engine, runs: int) -> tuple[list[float], list[float], int]:
+    """(timeline ms, bare-select ms, rows per timeline) over random countries."""
+    rng = random.Random(7)
+    timeline_ms, bare_ms, rows = [], [], []
+    bare = text(
+        "select event_id from event_countries where country = :c "
+        "order by sort_date desc, event_id desc limit 100"
+    )
+    for _ in range(runs):
+        country = rng.choice(COUNTRIES)
+        started = time.perf_counter()
+        result = queries.timeline(engine, country, limit=100)
+        timeline_ms.append((time.perf_counter() - started) * 1000)
+        rows.append(len(result.entries))
+        started = time.perf_counter()
+        with engine.connect() as connection:
+            connection.execute(bare, {"c": country}).all()
+        bare_ms.append((time.perf_counter() - started) * 1000)
+    return timeline_ms, bare_ms, min(rows)
+
+
+def _progress(done: int, total: int, elapsed: float) -> None:
+    print(f"\r  {done:>9,}/{total:,} events  {done / elapsed:>8,.0f}/s", end="", file=sys.stderr)
+    if done == total:
+        print(file=sys.stderr)
+
+
+def _pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1]
+
+
+def bench(label: str, projector_engine: Engine, plain_engine: Engine, args) -> None:
+    print(f"== {label}: {args.events:,} events over {len(COUNTRIES)} countries", file=sys.stderr)
+    print("  projector (upserts + offsets, one transaction per batch):", file=sys.stderr)
+    rebuild = load_with_projector(projector_engine, args.events, args.batch)
+    print("  baseline (plain INSERT of the same rows):", file=sys.stderr)
+    plain = load_plain(plain_engine, args.events, args.batch)
+    with projector_engine.begin() as connection:
+        connection.execute(text("analyze"))  # fresh statistics, as after any rebuild
+    timeline_ms, bare_ms, rows = query_latencies(projector_engine, args.queries)
+    print(f"{label}")
+    print(
+        f"  rebuild   {rebuild:>10,.0f} events/s   baseline plain INSERT {plain:>10,.0f} events/s"
+        f"   target >= 20,000 {'OK' if rebuild >= 20_000 else 'MISSED'}"
+    )
+    print(
+        f"  timeline  p50 {_pct(timeline_ms, 50):6.2f} ms  p95 {_pct(timeline_ms, 95):6.2f} ms"
+        f"   baseline bare select p50 {_pct(bare_ms, 50):6.2f} ms  p95 {_pct(bare_ms, 95):6.2f} ms"
+        f"   ({rows}+ rows, {args.queries} queries)"
+        f"   target p95 < 50 ms {'OK' if _pct(timeline_ms, 95) < 50 else 'MISSED'}"
+    )
+
+
+def postgres_schema(url: str, schema: str) -> str:
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"create schema {schema}"))
+    admin.dispose()
+    parsed = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return parsed.render_as_string(hide_password=False)
+
+
+def drop_schema(url: str, schema: str) -> None:
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f"drop schema if exists {schema} cascade"))
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=20_000, help="records per apply()")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--postgres", metavar="URL", help="also bench this PostgreSQL")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="newsline-bench-") as tmp:
+        sqlite = (make_engine(f"sqlite:///{Path(tmp) / n}.db") for n in ("store", "plain"))
+        bench("SQLite", next(sqlite), next(sqlite), args)
+    if args.postgres:
+        schemas = [f"bench_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+        try:
+            engines = [make_engine(postgres_schema(args.postgres, s)) for s in schemas]
+            bench("PostgreSQL", *engines, args)
+            for engine in engines:
+                engine.dispose()
+        finally:
+            for schema in schemas:
+                drop_schema(args.postgres, schema)
+
+
+if __name__ == "__main__":
+    main()

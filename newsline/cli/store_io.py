@@ -1,0 +1,108 @@
+"""What the read-side commands (timeline, event, countries) share: opening the store,
+parsing dates and choices into one-line errors, and writing json/jsonl/csv.
+
+Choices are checked here rather than by click so a typo is one ``error [NL322]`` line
+like every other bad input, not a usage block.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Engine
+
+from newsline.cli.context import settings
+from newsline.errors import InvalidQuery
+from newsline.store.engine import db_errors, make_engine
+from newsline.store.fold import period_start
+from newsline.store.models import create_tables
+
+DATABASE_HELP = (
+    "The store is $NEWSLINE_DATABASE_URL (default: sqlite:///$NEWSLINE_HOME/newsline.db)."
+)
+
+
+def open_store() -> Engine:
+    """The store at NEWSLINE_DATABASE_URL, its tables created if this is a new database."""
+    engine = make_engine(settings().database_url)
+    with db_errors():
+        create_tables(engine)
+    return engine
+
+
+def parse_day(text: str | None, option: str, *, end: bool = False) -> date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD as the period's first day (or last, with ``end``)."""
+    if text is None:
+        return None
+    try:
+        first = period_start(text.strip())
+    except ValueError:
+        raise InvalidQuery(
+            f"{option} {text!r} is not a date: give YYYY, YYYY-MM or YYYY-MM-DD"
+        ) from None
+    assert first is not None
+    if not end:
+        return first
+    if len(text.strip()) == 4:
+        return date(first.year, 12, 31)
+    if len(text.strip()) == 7:
+        return date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+    return first
+
+
+def parse_moment(text: str | None, option: str = "--as-of") -> datetime | None:
+    """An ISO 8601 time (UTC when no zone is given); a bare date means the end of that day."""
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            return datetime.combine(date.fromisoformat(raw), time.max)
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidQuery(
+            f"{option} {text!r} is not a time: give e.g. 2025-08-20T12:00:00Z or 2025-08-20"
+        ) from None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def choices(values: Sequence[str], allowed: Sequence[str], option: str) -> list[str]:
+    """Repeated or comma-separated option values, each checked against ``allowed``."""
+    picked = [v.strip().lower() for value in values for v in value.split(",") if v.strip()]
+    for value in picked:
+        if value not in allowed:
+            raise InvalidQuery(f"unknown {option} {value!r} (choose from {', '.join(allowed)})")
+    return picked
+
+
+def write_records(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str]) -> None:
+    """json (one array), jsonl (a line each) or csv (header + rows; lists space-joined)."""
+    rows = list(rows)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: " ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+
+
+def aligned(rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> list[str]:
+    """Plain fixed-width columns (no terminal-width wrapping, so output is stable)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]

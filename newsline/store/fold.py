@@ -1,0 +1,292 @@
+"""How mentions fold into one event: pure rules, no database.
+
+An event message (schemas/event.v1.json) is one *mention* of a happening. Mentions
+sharing an event_id are one event whose fields are the best of them: the most precise
+date, the highest confidence, the earliest extraction time (``first_seen``, which
+``--as-of`` reads) and, while no mention carries a date, the earliest report date as
+its place on the timeline. Every rule here is commutative and idempotent, so the same
+mention folded twice, or mentions folded in another order, give the same event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from newsline.errors import InvalidEventMessage
+from newsline.store.models import PRECISION_RANK
+
+REQUIRED = (
+    "event_id", "article_id", "type", "subtype", "countries", "actors", "date",
+    "date_precision", "evidence", "confidence", "extractor", "extracted_at",
+)  # fmt: skip
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One event message, checked and typed for the projection."""
+
+    event_id: str
+    article_id: str
+    type: str
+    subtype: str
+    countries: tuple[str, ...]
+    actors: tuple[tuple[str, str, str, str | None], ...]  # (code, role, name, title)
+    date: str | None
+    date_precision: str | None
+    location: str | None
+    location_country: str | None
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    confidence: float
+    extractor: str
+    trigger: str | None
+    rule: str | None
+    extracted_at: datetime
+    reported_at: str | None
+    reported_on: date | None
+    lang: str | None
+    outlet: str | None
+    url: str | None
+    title: str | None
+
+    @property
+    def report_date(self) -> date:
+        """Where an undated mention sits: its article's date, else when it was extracted."""
+        return self.reported_on or self.extracted_at.date()
+
+
+def parse_mention(message: Mapping[str, Any]) -> Mention:
+    """A Mention from a wire message; InvalidEventMessage names what is missing or wrong.
+
+    The topics carry schema-validated messages, so this checks only what the fold
+    relies on (full JSON Schema validation per message would halve the rebuild rate).
+    """
+    if not isinstance(message, Mapping):
+        raise InvalidEventMessage(f"event message is {type(message).__name__}, not an object")
+    missing = [name for name in REQUIRED if name not in message]
+    if missing:
+        who = message.get("event_id", "?")
+        raise InvalidEventMessage(f"event message {who} lacks {', '.join(missing)}")
+    try:
+        evidence = message["evidence"]
+        location = message.get("location") or {}
+        date_text, precision = message["date"], message["date_precision"]
+        if precision != (_PRECISION_OF_LENGTH.get(len(date_text)) if date_text else None):
+            raise ValueError(f"date {date_text!r} does not have precision {precision!r}")
+        period_start(date_text)
+        return Mention(
+            event_id=_text(message["event_id"]),
+            article_id=_text(message["article_id"]),
+            type=_text(message["type"]),
+            subtype=_text(message["subtype"]),
+            countries=tuple(sorted({_text(code) for code in message["countries"]})),
+            actors=tuple(
+                (_text(a["code"]), _text(a["role"]), _text(a["name"]), a.get("title"))
+                for a in message["actors"]
+            ),
+            date=date_text,
+            date_precision=precision,
+            location=location.get("name"),
+            location_country=location.get("country"),
+            evidence=str(evidence["text"]),
+            evidence_start=int(evidence["start"]),
+            evidence_end=int(evidence["end"]),
+            confidence=float(message["confidence"]),
+            extractor=_text(message["extractor"]),
+            trigger=message.get("trigger"),
+            rule=message.get("rule"),
+            extracted_at=utc_naive(message["extracted_at"]),
+            reported_at=message.get("reported_at"),
+            reported_on=_calendar_date(message.get("reported_at")),
+            lang=message.get("lang"),
+            outlet=message.get("source"),
+            url=message.get("url"),
+            title=message.get("title"),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidEventMessage(
+            f"event message {message.get('event_id', '?')} is malformed: {exc}"
+        ) from exc
+
+
+def period_start(text: str | None) -> date | None:
+    """The first day of a YYYY, YYYY-MM or YYYY-MM-DD period (ValueError if none)."""
+    if text is None:
+        return None
+    match = _PARTIAL_DATE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    return date(int(year), int(month or 1), int(day or 1))
+
+
+def utc_naive(value: str | datetime) -> datetime:
+    """An ISO 8601 time as naive UTC (no zone means UTC): the store's one convention."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _calendar_date(reported_at: Any) -> date | None:
+    """The date as the article wrote it: 2025-08-20T01:00+02:00 stays the 20th."""
+    if not isinstance(reported_at, str) or len(reported_at) < 10:
+        return None
+    try:
+        return date.fromisoformat(reported_at[:10])
+    except ValueError:
+        return None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a non-empty string, got {value!r}")
+    return value
+
+
+@dataclass(slots=True)
+class EventState:
+    """The mutable fold of one event; ``as_row()`` is its ``events`` row."""
+
+    event_id: str
+    type: str
+    subtype: str
+    date: str | None
+    date_precision: str | None
+    sort_date: date
+    undated: bool
+    location: str | None
+    location_country: str | None
+    confidence: float
+    extractor: str
+    first_seen: datetime
+    last_seen: datetime
+    source_count: int
+
+    @classmethod
+    def start(cls, mention: Mention) -> EventState:
+        """The event as its first mention describes it (no source counted yet)."""
+        return cls(
+            event_id=mention.event_id,
+            type=mention.type,
+            subtype=mention.subtype,
+            date=mention.date,
+            date_precision=mention.date_precision,
+            sort_date=period_start(mention.date) or mention.report_date,
+            undated=mention.date is None,
+            location=mention.location,
+            location_country=mention.location_country,
+            confidence=mention.confidence,
+            extractor=mention.extractor,
+            first_seen=mention.extracted_at,
+            last_seen=mention.extracted_at,
+            source_count=0,
+        )
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> EventState:
+        """The stored event, ready to absorb more mentions."""
+        return cls(**{name: row[name] for name in cls.__slots__})
+
+    def absorb(self, mention: Mention, new_source: bool) -> None:
+        """Fold one more mention in; ``new_source`` when its article is not yet counted."""
+        if PRECISION_RANK[mention.date_precision] > PRECISION_RANK[self.date_precision]:
+            self.date, self.date_precision = mention.date, mention.date_precision
+            self.sort_date, self.undated = period_start(mention.date), False
+        elif self.undated and mention.date is None:
+            self.sort_date = min(self.sort_date, mention.report_date)
+        self.confidence = max(self.confidence, mention.confidence)
+        if mention.extracted_at >= self.last_seen:
+            self.extractor = mention.extractor
+        self.first_seen = min(self.first_seen, mention.extracted_at)
+        self.last_seen = max(self.last_seen, mention.extracted_at)
+        if self.location is None and mention.location is not None:
+            self.location, self.location_country = mention.location, mention.location_country
+        self.source_count += int(new_source)
+
+    def as_row(self) -> dict[str, Any]:
+        """The ``events`` row."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def source_row(mention: Mention) -> dict[str, Any]:
+    """The ``sources`` row of one mention."""
+    return {
+        "event_id": mention.event_id,
+        "article_id": mention.article_id,
+        "evidence": mention.evidence,
+        "evidence_start": mention.evidence_start,
+        "evidence_end": mention.evidence_end,
+        "trigger": mention.trigger,
+        "rule": mention.rule,
+        "outlet": mention.outlet,
+        "lang": mention.lang,
+        "reported_at": mention.reported_at,
+        "reported_on": mention.reported_on,
+        "date": mention.date,
+        "date_precision": mention.date_precision,
+        "confidence": mention.confidence,
+        "extractor": mention.extractor,
+        "first_seen": mention.extracted_at,
+        "last_seen": mention.extracted_at,
+    }
+
+
+def merge_source(stored: Mapping[str, Any], mention: Mention) -> dict[str, Any]:
+    """A source seen again: the latest extraction's content, the earliest first_seen."""
+    fresh = source_row(mention)
+    base = fresh if mention.extracted_at >= stored["last_seen"] else dict(stored)
+    return {
+        **base,
+        "first_seen": min(stored["first_seen"], mention.extracted_at),
+        "last_seen": max(stored["last_seen"], mention.extracted_at),
+    }
+
+
+def article_row(mention: Mention) -> dict[str, Any]:
+    """The ``articles`` row the mention's metadata describes."""
+    return {
+        "id": mention.article_id,
+        "published": mention.reported_at,
+        "lang": mention.lang,
+        "source": mention.outlet,
+        "url": mention.url,
+        "title": mention.title,
+        "first_seen": mention.extracted_at,
+    }
+
+
+def refold(sources: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The event fields as only ``sources`` (``sources`` rows) describe them: for --as-of.
+
+    The same rules as EventState.absorb, applied to the stored mentions a moment in
+    the past knew about.
+    """
+    best = max(sources, key=lambda s: (PRECISION_RANK[s["date_precision"]], -_order(s)))
+    latest = max(sources, key=lambda s: s["last_seen"])
+    dated = best["date"] is not None
+    return {
+        "date": best["date"],
+        "date_precision": best["date_precision"],
+        "undated": not dated,
+        "sort_date": period_start(best["date"])
+        if dated
+        else min(s["reported_on"] or s["first_seen"].date() for s in sources),
+        "confidence": max(s["confidence"] for s in sources),
+        "extractor": latest["extractor"],
+        "first_seen": min(s["first_seen"] for s in sources),
+        "last_seen": latest["last_seen"],
+        "source_count": len(sources),
+    }
+
+
+def _order(source: Mapping[str, Any]) -> float:
+    """Earlier extraction wins a tie between equally precise dates (as in the live fold)."""
+    return source["first_seen"].timestamp()

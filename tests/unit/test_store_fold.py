@@ -1,0 +1,61 @@
+"""Mentions fold into one event the same way whatever their order or repetition."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from newsline.errors import InvalidEventMessage
+from newsline.store.fold import EventState, parse_mention
+
+BASE: dict[str, Any] = {
+    "schema_version": 1, "event_id": "a" * 24, "article_id": "fr-1", "type": "agreement",
+    "subtype": "signed", "countries": ["IRN", "RUS"], "actors": [], "date": "2025-01",
+    "date_precision": "month", "evidence": {"text": "a signé en janvier", "start": 0, "end": 18},
+    "confidence": 0.7, "extractor": "rules-0.4.0", "extracted_at": "2025-08-20T09:15:00Z",
+    "reported_at": "2025-08-20",
+}  # fmt: skip
+MENTIONS = [
+    BASE,
+    {**BASE, "article_id": "en-1", "date": "2025", "date_precision": "year", "confidence": 0.9,
+     "extracted_at": "2025-08-20T17:40:00+00:00"},
+    {**BASE, "article_id": "ru-1", "date": "2025-01-17", "date_precision": "day",
+     "extracted_at": "2025-08-21T06:00:00+03:00"},
+]  # fmt: skip
+
+
+def fold(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    mentions = [parse_mention(m) for m in messages]
+    state = EventState.start(mentions[0])
+    seen: set[str] = set()
+    for mention in mentions:
+        state.absorb(mention, new_source=mention.article_id not in seen)
+        seen.add(mention.article_id)
+    return state.as_row()
+
+
+def test_the_fold_takes_the_best_of_every_mention() -> None:
+    event = fold(MENTIONS)
+
+    assert (event["date"], event["date_precision"], str(event["sort_date"])) == (
+        "2025-01-17", "day", "2025-01-17",
+    )  # fmt: skip
+    assert event["confidence"] == 0.9
+    assert (str(event["first_seen"]), str(event["last_seen"])) == (
+        "2025-08-20 09:15:00", "2025-08-21 03:00:00",
+    )  # fmt: skip
+    assert event["source_count"] == 3
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_order_and_repetition_do_not_matter(order: tuple[int, ...]) -> None:
+    shuffled = [MENTIONS[i] for i in order]
+
+    assert fold(shuffled + shuffled) == fold(MENTIONS)
+
+
+def test_a_malformed_date_is_refused() -> None:
+    with pytest.raises(InvalidEventMessage, match="does not have precision 'day'"):
+        parse_mention({**BASE, "date": "2025-01", "date_precision": "day"})
