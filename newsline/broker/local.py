@@ -50,6 +50,8 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# Topics are created by newsline with their partitions and retention, never by accident.
+auto.create.topics.enable=false
 """
 
 _LOG4J2_PROPERTIES = """\

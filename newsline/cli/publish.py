@@ -10,13 +10,14 @@ from typing import Annotated
 
 import typer
 
+from newsline.broker.admin import ensure_topics
 from newsline.cli.context import say, settings
 from newsline.domain.article import Article
 from newsline.errors import ArticleFormatError
 from newsline.ingest import Rejected, parse_article
 from newsline.publishing import encode_article, publish_articles
 from newsline.readers import article_files, read_path, read_stream
-from newsline.topics import articles_topic
+from newsline.topics import articles_topic, topic_specs
 
 PROGRESS_EVERY_SECONDS = 2.0
 
@@ -59,6 +60,9 @@ def publish(
 def publish_paths(paths: list[str], validate: bool) -> int:
     """Publish everything readable under ``paths``; report and return the refused count."""
     config = settings()
+    # Sending to a missing topic would let the broker create it with its defaults
+    # (wrong partition count, finite retention); create ours first, idempotently.
+    ensure_topics(config.bootstrap_servers, topic_specs(config.topic_prefix), config.partitions)
     topic = articles_topic(config.topic_prefix)
     tally = _Tally()
     progress = _Progress()

@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from newsline.broker.admin import ensure_topics
 from newsline.contracts import problems
-from newsline.topics import EVENT_TYPES, dead_letter_topic, event_topic, valid_articles_topic
+from newsline.topics import (
+    EVENT_TYPES,
+    dead_letter_topic,
+    event_topic,
+    topic_specs,
+    valid_articles_topic,
+)
 
 from .pipeline_support import (
     REPO,
@@ -191,6 +198,7 @@ def test_a_hundred_bad_messages_are_dead_lettered_and_the_worker_goes_on(
     assert len(bad) == 100
     mixed = [message for pair in zip(good, bad, strict=True) for message in pair]
     topic = env["NEWSLINE_TOPIC_PREFIX"] + "articles"
+    ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], topic_specs(env["NEWSLINE_TOPIC_PREFIX"]), 3)
 
     with Worker(env, tmp_path / "worker.log") as worker:
         pid = worker.process.pid

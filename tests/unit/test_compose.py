@@ -42,7 +42,7 @@ def test_kafka_is_4_1_in_kraft_mode_on_the_default_port(services: dict) -> None:
     assert "-Xmx512m" in env["KAFKA_HEAP_OPTS"]
 
 
-@pytest.mark.parametrize("name", ["topics", "worker"])
+@pytest.mark.parametrize("name", ["topics", "worker", "seeds"])
 def test_newsline_services_use_known_variables_and_reach_the_containers(
     services: dict, name: str
 ) -> None:
