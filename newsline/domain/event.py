@@ -73,7 +73,9 @@ def is_iso3(code: str) -> bool:
 
 
 # Three-letter bloc codes that must never count as a country.
-_BLOC_LIKE = frozenset({"CIS", "OAS", "SCO", "EEU", "GCC", "OIC", "IEA"})
+_BLOC_LIKE = frozenset(
+    {"CIS", "OAS", "SCO", "EEU", "GCC", "OIC", "IEA", "WTO", "IMF", "WHO", "COE", "EAC"}
+)
 
 
 @dataclass(frozen=True, slots=True)

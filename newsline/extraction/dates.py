@@ -70,7 +70,7 @@ def _absolute(m: DateMention, published: date | None, future: bool) -> Resolved:
         year = published.year
         this = (m.month, m.day or 1)
         now = (published.month, published.day if m.day else 1)
-        if future or m.direction > 0:
+        if (future and m.direction >= 0) or m.direction > 0:
             if this < now:
                 year += 1
         elif this > now:
@@ -115,7 +115,7 @@ class DateLexicon:
             rf"(?P<rel>{relative_alt})"
             rf"|(?:(?i:le|the)\s+)?(?P<d1>{day})\s+(?:of\s+)?(?P<m1>{month_alt})(?:,?\s+(?P<y1>{year}))?"
             rf"|(?P<m2>{month_alt})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y2>{year}))?"
-            rf"|(?P<m3>{month_alt})(?:\s+(?:de\s+|of\s+)?(?P<y3>{year}))?"
+            rf"|(?P<m3>{month_alt})(?:,?\s+(?:de\s+|of\s+)?(?P<y3>{year}))?"
             rf"|(?P<wd>{weekday_alt})"
             rf"|{cue_alt}\s+(?:(?i:l'année|the year|fin|début|early|late)\s+)?(?P<y4>{year})"
             rf")(?!\w)"
@@ -124,6 +124,10 @@ class DateLexicon:
             r"\s+(?i:(?P<past>dernier|dernière|passé|last)|(?P<next>prochain|prochaine|next))\b"
         )
         self._direction_before = re.compile(r"(?i:(?P<past>last)|(?P<next>next|this coming))\s+$")
+        # "said Friday that ... will impose": the weekday dates the speech, a past act,
+        # whatever the tense of the verb it reports.
+        past_alt = "(?i:" + _alternation(words.get("past_cue", {})) + ")"
+        self._past_before = re.compile(rf"(?<!\w){past_alt}\s+(?:(?i:on|le)\s+)?$")
 
     def find(self, text: str, base: int = 0) -> list[DateMention]:
         """Every date expression in ``text``, offsets shifted by ``base``."""
@@ -142,6 +146,8 @@ class DateLexicon:
         for found in (after, before):
             if found:
                 direction = -1 if found.group("past") else 1
+        if direction == 0 and self._past_before.search(text[max(0, m.start() - 20) : m.start()]):
+            direction = -1
         g = m.groupdict()
         if g["rel"]:
             key = fold(g["rel"])

@@ -20,14 +20,22 @@ class Distractors:
     """The veto patterns of one language."""
 
     patterns: tuple[tuple[re.Pattern[str], str], ...]
+    any: re.Pattern[str]  # the union: one search clears most sentences
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Distractors:
         """Compile validated ``distractors.jsonl`` records."""
-        return cls(tuple((re.compile(r["pattern"], re.IGNORECASE), r["why"]) for r in records))
+        rows = list(records)
+        union = "|".join(f"(?:{r['pattern']})" for r in rows) or "(?!)"
+        return cls(
+            tuple((re.compile(r["pattern"], re.IGNORECASE), r["why"]) for r in rows),
+            re.compile(union, re.IGNORECASE),
+        )
 
     def why(self, sentence: str) -> str | None:
         """The reason ``sentence`` is not political news, or None when it may be."""
+        if not self.any.search(sentence):
+            return None
         for pattern, reason in self.patterns:
             if pattern.search(sentence):
                 return reason

@@ -1,9 +1,15 @@
 """The extraction pipeline: article -> sentences -> names, dates, triggers -> events.
 
-This module only orchestrates; each step lives in the module that owns it. It also
-does the one thing no sentence can do alone: the article-level pass (ONTOLOGY §4),
-where an undated mention of a happening takes the date of the dated mention of the
-same happening (same type and country set) and duplicates collapse into one event.
+This module only orchestrates; each step lives in the module that owns it. It reads
+an article once, in order, and carries what earlier sentences tell later ones: the
+wire dateline ("WASHINGTON, March 9 -", never a party, never an event date), the
+people the article introduces (``people.py``), the states named last (for "both
+countries") and the blocs spelt out (``blocs.py``). Names are looked up only where
+they can matter: in sentences with a trigger, in sentences that may introduce an
+official, and in the sentence before a pronoun. It also does the one thing no
+sentence can do alone: the article-level pass (ONTOLOGY §4), where an undated mention
+of a happening takes the date of the dated mention of the same happening (same type,
+subtype and country set) and duplicates collapse into one event.
 """
 
 from __future__ import annotations
@@ -14,10 +20,14 @@ from pathlib import Path
 
 from newsline.domain.article import Article
 from newsline.domain.event import Actor, Event, Evidence, Location, is_iso3
+from newsline.extraction.blocs import BlocMemory, member_roles
+from newsline.extraction.dateline import find_dateline
 from newsline.extraction.dates import DateMention
+from newsline.extraction.filters import drop_non_actors
 from newsline.extraction.gazetteer import Gazetteer, Mention, load_gazetteer
 from newsline.extraction.language import detect_language
 from newsline.extraction.pack import LanguagePack, load_pack, stopwords
+from newsline.extraction.people import PeopleMemory, find_people
 from newsline.extraction.resources import DATA_DIR, KNOWLEDGE_DIR, LANGUAGES
 from newsline.extraction.rules import (
     STATES,
@@ -61,31 +71,52 @@ class Extractor:
         if lang not in LANGUAGES:
             return []  # no rules for this language: report nothing rather than noise
         pack = load_pack(lang, self.data_dir)
-        ctx = ArticleContext()
+        ctx = ArticleContext(blocs=BlocMemory.with_fixed(self.gazetteer.fixed_members))
         drafts: list[Draft] = []
         published = article.published
+        dateline = find_dateline(article.text)
+        reading = _Reading(published, dateline.end if dateline else 0, PeopleMemory())
 
         def resolve(mention: DateMention, future: bool) -> tuple[str | None, str | None]:
             return mention.resolve(published, future)
 
-        previous: Sentence | None = None
-        for sentence in split_sentences(article.text, pack.abbreviations):
-            view = self._view(sentence, pack, published)
+        unread: list[Sentence] = []  # sentences whose names were not looked up yet
+
+        def read(sentence: Sentence) -> None:
+            earlier = self._mentions(sentence, pack, reading)
+            if earlier:
+                ctx.previous_subject = [_subject(earlier)]
+                ctx.remember(earlier)
+
+        for wrapped in split_sentences(article.text, pack.abbreviations):
+            # Wire copy wraps lines inside sentences: match on one line (same offsets);
+            # evidence is still cut from the article text as written.
+            sentence = Sentence(wrapped.text.replace("\n", " "), wrapped.start, wrapped.end)
+            view = self._view(sentence, pack, reading)
             if view is None:
-                previous = sentence
+                if pack.office_words.search(sentence.text):
+                    # No event here, but perhaps a person introduced for later sentences
+                    # ("Dutch Finance Minister Wouter Bos said ...").
+                    for earlier_sentence in [*unread[-1:], sentence]:
+                        read(earlier_sentence)
+                    unread = []
+                else:
+                    unread.append(sentence)
                 continue
-            if previous is not None:
+            if unread and pack.pair_reference.search(sentence.text):
+                # "both countries": the two states named most recently, however far back.
+                for earlier_sentence in unread:
+                    read(earlier_sentence)
+            elif unread and pack.anaphora.search(sentence.text):
                 # The sentence before had no trigger: look its names up only now, as
                 # the antecedent of this sentence's pronouns.
-                earlier = self._mentions(previous, pack, published)
-                if earlier:
-                    ctx.previous_subject = [_subject(earlier)]
-            previous = None
+                read(unread[-1])
+            unread = []
             drafts.extend(sentence_events(view, pack, ctx, resolve))
-        return self._finish(article, drafts)
+        return self._finish(article, drafts, ctx.blocs)
 
     def _view(
-        self, sentence: Sentence, pack: LanguagePack, published: date | None
+        self, sentence: Sentence, pack: LanguagePack, reading: _Reading
     ) -> SentenceView | None:
         """Everything rules need about a sentence; None when it cannot hold an event."""
         text = sentence.text
@@ -95,32 +126,48 @@ class Extractor:
         if not triggers:
             return None
         tokens = tokenize(text, sentence.start)
-        mentions = self._mentions(sentence, pack, published, tokens)
-        return SentenceView(sentence, tokens, mentions, pack.dates.find(text), triggers)
+        mentions = self._mentions(sentence, pack, reading, tokens)
+        cut = reading.dateline_end - sentence.start
+        dates = [d for d in pack.dates.find(text) if d.start >= cut]
+        return SentenceView(sentence, tokens, mentions, dates, triggers)
 
     def _mentions(
         self,
         sentence: Sentence,
         pack: LanguagePack,
-        published: date | None,
+        reading: _Reading,
         tokens: list[Token] | None = None,
     ) -> list[Mention]:
-        """Actor names of a sentence, offsets relative to it, media names removed."""
-        tokens = tokens if tokens is not None else tokenize(sentence.text, sentence.start)
-        found = self.gazetteer.find(tokens, sentence.text, sentence.start, published, pack.lang)
-        base = sentence.start
-        return [
-            Mention(m.text, m.start - base, m.end - base, m.code, m.kind, m.title)
-            for m in _drop_media(found, tokens, pack)
-        ]
+        """Actor names of a sentence, offsets relative to it, media and dateline removed.
 
-    def _finish(self, article: Article, drafts: list[Draft]) -> list[Event]:
-        dated: dict[tuple[str, tuple[str, ...]], set[tuple[str, str]]] = {}
+        People the article introduced ("le ministre allemand des Finances Peer
+        Steinbrück") are added, and remembered for the sentences that follow.
+        """
+        tokens = tokens if tokens is not None else tokenize(sentence.text, sentence.start)
+        found = self.gazetteer.find(
+            tokens, sentence.text, sentence.start, reading.published, pack.lang
+        )
+        base = sentence.start
+        mentions = [
+            Mention(m.text, m.start - base, m.end - base, m.code, m.kind, m.title)
+            for m in drop_non_actors(found, tokens, pack)
+            if m.start >= reading.dateline_end
+        ]
+        people = find_people(tokens, sentence.text, base, mentions, pack, reading.people)
+        if not people:
+            return mentions
+        return sorted([*mentions, *people], key=lambda m: m.start)
+
+    def _finish(self, article: Article, drafts: list[Draft], blocs: BlocMemory) -> list[Event]:
+        for d in drafts:
+            # Members a bloc was spelt out with anywhere in the article take part.
+            d.actors = member_roles(d.actors, blocs)
+        dated: dict[tuple[str, str, tuple[str, ...]], set[tuple[str, str]]] = {}
         for d in drafts:
             if d.date is not None:
                 for key in (
-                    (d.type, _countries(d)),
-                    ("*" if d.type == "meeting" else "", _countries(d)),
+                    (d.type, d.subtype, _countries(d)),
+                    ("*" if d.type == "meeting" else "", "", _countries(d)),
                 ):
                     dated.setdefault(key, set()).add((d.date, d.precision or ""))
         events: dict[tuple[object, ...], Event] = {}
@@ -129,7 +176,7 @@ class Extractor:
             if value is None and (d.type, d.subtype) not in STATES:
                 # Same happening (type and countries) dated elsewhere in the article; else
                 # the outcome of the article's dated meeting between the same countries.
-                for key in ((d.type, _countries(d)), ("*", _countries(d))):
+                for key in ((d.type, d.subtype, _countries(d)), ("*", "", _countries(d))):
                     same = dated.get(key, set())
                     if len(same) == 1:
                         value, precision = next(iter(same))
@@ -141,7 +188,11 @@ class Extractor:
                 actors=tuple(Actor(m.text, m.code, role, m.title) for m, role in d.actors),
                 date=value,
                 date_precision=precision,  # type: ignore[arg-type]
-                evidence=Evidence(d.sentence.text, d.sentence.start, d.sentence.end),
+                evidence=Evidence(
+                    article.text[d.sentence.start : d.sentence.end],
+                    d.sentence.start,
+                    d.sentence.end,
+                ),
                 confidence=round(d.confidence - (0.05 if inherited else 0.0), 3),
                 extractor=self.version,
                 trigger=d.trigger,
@@ -164,6 +215,15 @@ class Extractor:
         )
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What the engine carries through one article: its date, dateline and people."""
+
+    published: date | None
+    dateline_end: int
+    people: PeopleMemory
+
+
 def _subject(mentions: list[Mention]) -> Mention:
     """The likely subject of a sentence: its first person, else its first name."""
     people = [m for m in mentions if m.kind == "leader"]
@@ -172,30 +232,3 @@ def _subject(mentions: list[Mention]) -> Mention:
 
 def _countries(d: Draft) -> tuple[str, ...]:
     return tuple(sorted({c for c in d.codes if is_iso3(c)}))
-
-
-def _drop_media(mentions: list[Mention], tokens: list[Token], pack: LanguagePack) -> list[Mention]:
-    """News agencies and media are never actors ("l'agence officielle biélorusse Belta")."""
-    heads = pack.words("media_head")
-    agencies = pack.words("agency")
-    if not mentions:
-        return mentions
-    index = {t.start: i for i, t in enumerate(tokens)}
-    end_index = {t.end: i for i, t in enumerate(tokens)}
-    kept = []
-    for m in mentions:
-        i, j = index.get(m.start), end_index.get(m.end)
-        if i is None or j is None:
-            kept.append(m)
-            continue
-        before = [t.key for t in tokens[max(0, i - 3) : i]]
-        after = [t.key for t in tokens[j + 1 : j + 3]]
-        near = _phrases(before) | _phrases(after)
-        if near & heads or near & agencies:
-            continue
-        kept.append(m)
-    return kept
-
-
-def _phrases(keys: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(keys[i:j]) for i in range(len(keys)) for j in range(i + 1, len(keys) + 1)}

@@ -40,6 +40,7 @@ SCHEMAS: dict[str, dict[str, Spec]] = {
         "confidence": ((float, int), False),
         "requires": _OPT_STR,  # a regex that must also match the sentence
         "needs": _OPT_STR,  # "date": fire only when the clause carries a date
+        "voice": _OPT_STR,  # "passive": the subject undergoes it (sender after "by")
         "note": _OPT_STR,
     },
     # data/<lang>/modifiers.jsonl: cues that change a subtype (future -> planned...).
@@ -65,11 +66,36 @@ SCHEMAS: dict[str, dict[str, Spec]] = {
         "aliases": _OPT_WORDS,
         "country": _STR,
         "office": _STR,
+        "portfolio": _OPT_STR,  # for office "minister": finance, defence, trade...
         "title": ((dict, type(None)), False),
         "start": _OPT_STR,
         "end": _OPT_STR,
     },
-    "names": {"code": _STR, "en": _OPT_WORDS, "fr": _OPT_WORDS, "note": _OPT_STR},
+    "names": {
+        "code": _STR,
+        "en": _OPT_WORDS,
+        "fr": _OPT_WORDS,
+        "note": _OPT_STR,
+        "members": _OPT_WORDS,  # blocs only: fixed members the name stands for
+    },
+}
+
+# Closed vocabularies: a typo in an office would silently drop a person's title.
+CHOICES: dict[str, dict[str, frozenset[str]]] = {
+    "leaders": {
+        "office": frozenset(
+            {
+                "head_of_state",
+                "head_of_government",
+                "foreign_minister",
+                "head_of_organisation",
+                "minister",
+                "central_banker",
+                "commissioner",
+                "regional_leader",
+            }
+        )
+    },
 }
 
 _KNOWLEDGE_SCHEMAS = {
@@ -100,6 +126,12 @@ def load_jsonl(path: Path, schema: str) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             raise KnowledgeDataError(f"{where}: not valid JSON ({exc.msg})") from exc
         _check(record, spec, where)
+        for name, allowed in CHOICES.get(schema, {}).items():
+            if name in record and record[name] not in allowed:
+                raise KnowledgeDataError(
+                    f"{where}: field '{name}' is {record[name]!r}, expected one of "
+                    f"{', '.join(sorted(allowed))}"
+                )
         records.append(record)
     return records
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _END = re.compile(r"[.!?\u2026]+[\"\u00bb\u201d\u2019)\]]*(?=\s)|\n[ \t]*\n")
 _NEXT_START = re.compile(r"\s*[\"\u00ab\u201c(\[]*\s*[A-Z\u00c0-\u00d6\u00d8-\u00de0-9]")
 _WORD_BEFORE = re.compile(r"([\w.'-]+)\.$")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A slice of the article: ``text == article.text[start:end]``."""
 
     text: str

@@ -36,3 +36,15 @@ def test_bad_regular_expression_is_refused(tmp_path: Path):
     path.write_text('{"pattern": "foot(ball", "why": "sport"}\n', encoding="utf-8")
     with pytest.raises(KnowledgeDataError, match="bad regular expression"):
         load_jsonl(path, "distractors")
+
+
+def test_an_unknown_office_is_refused(tmp_path: Path):
+    path = tmp_path / "leaders.jsonl"
+    path.write_text(
+        '{"name": "Peer Steinbrück", "country": "DEU", "office": "minister", '
+        '"portfolio": "finance", "start": "2005-11-22", "end": "2009-10-28"}\n'
+        '{"name": "Karl Otto Pöhl", "country": "DEU", "office": "banker"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeDataError, match=r"leaders.jsonl:2: field 'office' is 'banker'"):
+        load_jsonl(path, "leaders")
