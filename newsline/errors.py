@@ -88,3 +88,15 @@ class UnknownEvent(StoreError):
     """No stored event has the requested id."""
 
     code = "NL324"
+
+
+class WorkerRunning(StoreError):
+    """A rebuild would replace the store the running worker writes to."""
+
+    code = "NL340"
+
+
+class ExportError(NewslineError):
+    """An export cannot be written where it was asked to go."""
+
+    code = "NL350"

@@ -17,10 +17,16 @@ import typer
 from newsline.cli import (
     broker,
     countries,
+    dlq,
+    export,
     extract,
     publish,
+    rebuild,
+    reprocess,
     run,
     show_event,
+    status,
+    subscribe,
     timeline,
     topics,
     worker,
@@ -53,7 +59,23 @@ def _global_options(
         _debug["on"] = True
 
 
-for _module in (run, publish, worker, broker, topics, extract, timeline, show_event, countries):
+for _module in (
+    run,
+    publish,
+    worker,
+    broker,
+    topics,
+    extract,
+    timeline,
+    show_event,
+    countries,
+    rebuild,
+    reprocess,
+    export,
+    dlq,
+    subscribe,
+    status,
+):
     _module.register(app)
 
 

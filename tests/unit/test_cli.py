@@ -26,6 +26,15 @@ COMMANDS = [
     ["topics"],
     ["topics", "create"],
     ["topics", "list"],
+    ["rebuild"],
+    ["reprocess"],
+    ["export"],
+    ["dlq"],
+    ["dlq", "list"],
+    ["dlq", "show"],
+    ["dlq", "replay"],
+    ["subscribe"],
+    ["status"],
 ]
 
 

@@ -1,0 +1,159 @@
+"""Tail the event topics for downstream users: each event message as it is on the topic.
+
+The consumer has no group and is assigned every partition of the chosen topics: a
+subscriber is a read-only observer that commits nothing, cannot be rebalanced away
+from partitions and never steals work from another consumer. Its start is fixed once,
+explicitly, when it begins (the end offsets, or the beginning with
+``--from-beginning``): seeking lazily "to the end" would move with the log and could
+skip events published between the start and the first fetch.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
+
+from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.operations.dlq import require_broker
+from newsline.topics import event_topic
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One event message as consumed: where it was, its parsed value and its raw text."""
+
+    topic: str
+    partition: int
+    offset: int
+    message: dict[str, Any]
+    line: str
+
+
+def event_topics(prefix: str, types: Iterable[str]) -> list[str]:
+    return [event_topic(prefix, kind) for kind in types]
+
+
+def involves(message: dict[str, Any], countries: set[str]) -> bool:
+    """True when no country filter is set or the event's participants include one of them."""
+    if not countries:
+        return True
+    listed = message.get("countries")
+    return isinstance(listed, list) and not countries.isdisjoint(listed)
+
+
+def as_line(value: bytes) -> tuple[dict[str, Any], str] | None:
+    """The message parsed, and as one line of JSON: its own text when it is already one
+    line (the message exactly as on the topic), else re-encoded compactly; None if the
+    value is not a JSON object."""
+    try:
+        text = value.decode("utf-8")
+        message = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(message, dict):
+        return None
+    line = text.strip()
+    if "\n" in line or "\r" in line:
+        line = json.dumps(message, ensure_ascii=False)
+    return message, line
+
+
+class EventTail:
+    """A group-less consumer over event topics, positioned once at the start."""
+
+    def __init__(self, bootstrap: str, topics: list[str], from_beginning: bool) -> None:
+        require_broker(bootstrap)
+        try:
+            self.consumer = KafkaConsumer(
+                bootstrap_servers=bootstrap,
+                client_id="newsline-subscribe",
+                group_id=None,
+                enable_auto_commit=False,
+                bootstrap_timeout_ms=10_000,
+            )
+        except KafkaError as exc:
+            raise BrokerUnavailable(f"no Kafka broker answers at {bootstrap}: {exc}") from exc
+        try:
+            self.partitions = self._assign(bootstrap, topics, from_beginning)
+        except KafkaError as exc:
+            self.consumer.close()
+            raise BrokerError(f"cannot subscribe to {', '.join(topics)}: {exc}") from exc
+        except BrokerError:
+            self.consumer.close()
+            raise
+
+    def _assign(self, bootstrap: str, topics: list[str], from_beginning: bool) -> list:
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(self.consumer.partitions_for_topic(topic) or ())
+        ]
+        missing = [t for t in topics if not any(tp.topic == t for tp in partitions)]
+        if missing:
+            raise BrokerError(
+                f"topic(s) {', '.join(missing)} do not exist at {bootstrap} "
+                "(check NEWSLINE_TOPIC_PREFIX, or run `newsline topics create`)"
+            )
+        self.consumer.assign(partitions)
+        starts = (
+            self.consumer.beginning_offsets(partitions)
+            if from_beginning
+            else self.consumer.end_offsets(partitions)
+        )
+        for tp, offset in starts.items():
+            self.consumer.seek(tp, offset)
+        return partitions
+
+    def events(
+        self,
+        countries: set[str] = frozenset(),  # type: ignore[assignment]
+        limit: int | None = None,
+        timeout_s: float | None = None,
+        stopped: Callable[[], bool] = lambda: False,
+        on_skipped: Callable[[str], None] = lambda _why: None,
+    ) -> Iterator[EventRecord]:
+        """Matching events until ``limit`` were yielded, ``timeout_s`` passed or ``stopped()``."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        yielded = 0
+        while (limit is None or yielded < limit) and not stopped():
+            wait_ms = 500
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                wait_ms = max(1, min(wait_ms, int(left * 1000)))
+            try:
+                polled = self.consumer.poll(timeout_ms=wait_ms)
+            except KafkaError as exc:
+                raise BrokerError(f"reading the event topics failed: {exc}") from exc
+            records = sorted(
+                (r for batch in polled.values() for r in batch),
+                key=lambda r: (r.timestamp, r.topic, r.partition, r.offset),
+            )
+            for record in records:
+                parsed = as_line(record.value or b"")
+                if parsed is None:
+                    on_skipped(f"{record.topic}[{record.partition}]@{record.offset} is not JSON")
+                    continue
+                message, line = parsed
+                if not involves(message, countries):
+                    continue
+                yield EventRecord(record.topic, record.partition, record.offset, message, line)
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+
+    def close(self) -> None:
+        self.consumer.close()
+
+    def __enter__(self) -> EventTail:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
