@@ -13,6 +13,7 @@ databases keeps ``--as-of`` comparisons exact.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from sqlalchemy import Column, DateTime, Engine, Index, String, Text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -125,6 +126,8 @@ class ProjectionOffset(SQLModel, table=True):
     next_offset: int
 
 
+CREATE_ATTEMPTS = 10
+
 TABLES = [
     SQLModel.metadata.tables[model.__tablename__]
     for model in (Article, Event, EventCountry, EventActor, Source, ProjectionOffset)
@@ -135,9 +138,14 @@ def create_tables(engine: Engine) -> None:
     """Create the store's tables where missing (idempotent; the first schema version).
 
     Two processes starting together (the worker and a CLI command) can both see a
-    table missing and race to create it; the loser retries once and finds it there.
+    table missing and race to create it; the loser gets "already exists" and tries
+    again, each try skipping the tables that are now there.
     """
-    try:
-        SQLModel.metadata.create_all(engine, tables=TABLES)
-    except (OperationalError, ProgrammingError, IntegrityError):
-        SQLModel.metadata.create_all(engine, tables=TABLES)
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            SQLModel.metadata.create_all(engine, tables=TABLES)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
