@@ -17,6 +17,23 @@ from newsline.domain.article import Article
 from newsline.errors import BrokerError, BrokerUnavailable
 
 
+def idempotent_producer(bootstrap: str, client_id: str, linger_ms: int = 5) -> KafkaProducer:
+    """The producer every newsline writer uses: idempotent, acks=all, one clear error."""
+    try:
+        return KafkaProducer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=linger_ms,
+        )
+    except KafkaError as exc:
+        raise BrokerUnavailable(
+            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); "
+            "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
+        ) from exc
+
+
 def encode_article(article: Article) -> bytes:
     return json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
 
@@ -28,19 +45,7 @@ def publish_articles(
     on_sent: Callable[[Article], None] = lambda _article: None,
 ) -> int:
     """Publish every article and wait until the broker acknowledged all; return the count."""
-    try:
-        producer = KafkaProducer(
-            bootstrap_servers=bootstrap,
-            client_id="newsline-publish",
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=5,
-        )
-    except KafkaError as exc:
-        raise BrokerUnavailable(
-            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); "
-            "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
-        ) from exc
+    producer = idempotent_producer(bootstrap, "newsline-publish")
     sent = 0
     try:
         futures = []

@@ -25,12 +25,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from newsline.broker.admin import probe
 from newsline.errors import BrokerError, BrokerUnavailable, NewslineError
 from newsline.operations.log_reader import BoundedReader
+from newsline.publishing import idempotent_producer
 from newsline.topics import articles_topic, dead_letter_topic, topic_specs
 
 #: the reason codes of schemas/dead_letter.v1.json
@@ -225,16 +225,7 @@ def replay(bootstrap: str, prefix: str, letters: Sequence[DeadLetter]) -> dict[s
     if not letters:
         return {}
     require_broker(bootstrap)
-    try:
-        producer = KafkaProducer(
-            bootstrap_servers=bootstrap,
-            client_id="newsline-dlq-replay",
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=5,
-        )
-    except KafkaError as exc:
-        raise BrokerUnavailable(f"no Kafka broker answers at {bootstrap}: {exc}") from exc
+    producer = idempotent_producer(bootstrap, "newsline-dlq-replay")
     sent: dict[str, int] = {}
     try:
         futures = []

@@ -26,11 +26,12 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from newsline.config import Settings
-from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.errors import BrokerError
 from newsline.event_messages import event_message
 from newsline.extraction import EXTRACTOR_VERSION, extract
 from newsline.ingest import Rejected, content_digest, parse_article
 from newsline.operations.log_reader import BoundedReader
+from newsline.publishing import idempotent_producer
 from newsline.topics import articles_topic, event_topic
 
 #: (articles read, articles to read, seconds so far): called about once a second
@@ -124,16 +125,4 @@ def _reprocess_one(
 
 
 def _producer(bootstrap: str) -> KafkaProducer:
-    try:
-        return KafkaProducer(
-            bootstrap_servers=bootstrap,
-            client_id="newsline-reprocess",
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=20,
-        )
-    except KafkaError as exc:
-        raise BrokerUnavailable(
-            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); "
-            "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
-        ) from exc
+    return idempotent_producer(bootstrap, "newsline-reprocess", linger_ms=20)
