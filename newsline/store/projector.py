@@ -46,8 +46,9 @@ from newsline.store.models import (
     create_tables,
 )
 
-#: (topic, partition, offset, message): one consumed record.
-Record = tuple[str, int, int, Mapping[str, Any]]
+#: (topic, partition, offset, message): one consumed record. A ``None`` message only
+#: advances the position: a record consumed but not projected (it was dead-lettered).
+Record = tuple[str, int, int, Mapping[str, Any] | None]
 Position = tuple[str, int]
 
 _EVENTS: Table = Event.__table__  # type: ignore[assignment]
@@ -84,11 +85,13 @@ class Projector:
             for topic, partition, offset, message in batch:
                 if offset < advanced.get((topic, partition), 0):
                     continue
+                advanced[(topic, partition)] = offset + 1
+                if message is None:
+                    continue
                 try:
                     mentions.append(parse_mention(message))
                 except InvalidEventMessage as exc:
                     raise InvalidEventMessage(f"{topic}[{partition}]@{offset}: {exc}") from exc
-                advanced[(topic, partition)] = offset + 1
             if mentions:
                 _fold(connection, mentions)
             self._record(connection, stored, advanced)

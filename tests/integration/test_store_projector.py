@@ -105,6 +105,17 @@ def test_records_below_the_stored_offset_are_skipped_and_gaps_move_it_on(engine:
     assert queries.timeline(engine, "UKR").entries == ()
 
 
+def test_a_record_without_a_message_only_moves_the_position_on(engine: Engine) -> None:
+    projector = Projector(engine)
+    topic = "newsline.events.sanctions"
+
+    applied = projector.apply([(topic, 1, 7, None)])
+
+    assert applied == 0
+    assert projector.positions() == {(topic, 1): 8}
+    assert queries.countries(engine) == []
+
+
 def test_a_position_cannot_be_recorded_twice(engine: Engine) -> None:
     class StaleProjector(Projector):
         """Read its positions before another projector recorded them."""
