@@ -1,7 +1,10 @@
 """The worker's one error policy: a message that cannot be processed is dead-lettered.
 
 The agent logs one line, sends the original bytes with the reason to the dead-letter
-topic, and goes on with the next message; it never crashes or restarts over bad input.
+topic, waits until the broker has it, and goes on with the next message; it never
+crashes or restarts over bad input. Waiting for the delivery keeps the order that
+makes nothing vanish: the input's offset (or the timeline's stored position) moves
+past a failed message only once its dead letter is safely on the topic.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ async def send_dead_letter(
         "dead letter from %s: %s[%s]@%s %s: %s",
         agent, origin.topic, origin.partition, origin.offset, reason_code, reason,
     )  # fmt: skip
-    await topic.send(
+    delivery = await topic.send(
         key=origin.key,
         value=dead_letter(origin, reason_code, reason, agent, article_id),
     )
+    await delivery
