@@ -12,6 +12,7 @@ import faust
 from agents import extract, ingest, timeline
 from agents.topics import worker_topics
 from newsline.config import Settings
+from newsline.kafka_security import faust_credentials
 from newsline.store.engine import make_engine
 from newsline.store.projector import Projector
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings) -> faust.App:
     return faust.App(
         f"{settings.topic_prefix}worker",
         broker=faust_broker_url(settings.bootstrap_servers),
+        broker_credentials=faust_credentials(settings.kafka_security),
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
         datadir=str(settings.home / "worker"),

@@ -16,6 +16,7 @@ from kafka.errors import KafkaError
 from newsline.broker.admin import admin_client
 from newsline.config import Settings
 from newsline.errors import BrokerError
+from newsline.kafka_security import kafka_client_options
 from newsline.store.projector import Projector
 from newsline.topics import (
     EVENT_TYPES,
@@ -91,7 +92,7 @@ def measure(settings: Settings, bootstrap: str, projector: Projector) -> Pipelin
 
 def end_offsets(bootstrap: str, topics: list[str]) -> dict[TopicPartition, int]:
     """The next offset to be written, per partition of each existing topic."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, client_id="newsline-progress")
+    consumer = KafkaConsumer(**kafka_client_options(bootstrap), client_id="newsline-progress")
     try:
         partitions = [
             TopicPartition(topic, p)

@@ -15,13 +15,14 @@ from kafka.errors import KafkaError
 
 from newsline.domain.article import Article
 from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.kafka_security import kafka_client_options
 
 
 def idempotent_producer(bootstrap: str, client_id: str, linger_ms: int = 5) -> KafkaProducer:
     """The producer every newsline writer uses: idempotent, acks=all, one clear error."""
     try:
         return KafkaProducer(
-            bootstrap_servers=bootstrap,
+            **kafka_client_options(bootstrap),
             client_id=client_id,
             acks="all",
             enable_idempotence=True,

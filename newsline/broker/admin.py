@@ -18,6 +18,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 from kafka.errors import KafkaError
 
 from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.kafka_security import kafka_client_options
 from newsline.topics import TopicSpec
 
 TOPIC_ALREADY_EXISTS = 36
@@ -38,7 +39,7 @@ def admin_client(bootstrap: str, timeout_s: float = 10.0) -> Iterator[KafkaAdmin
     """An admin client, closed afterwards; an unreachable cluster is BrokerUnavailable."""
     try:
         client = KafkaAdminClient(
-            bootstrap_servers=bootstrap,
+            **kafka_client_options(bootstrap),
             client_id="newsline-admin",
             request_timeout_ms=int(timeout_s * 1000),
             bootstrap_timeout_ms=int(timeout_s * 1000),

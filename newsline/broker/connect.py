@@ -12,11 +12,20 @@ def ensure_broker(settings: Settings) -> str:
     """Return a bootstrap address that answers, starting the local broker if it is ours.
 
     With KAFKA_BOOTSTRAP_SERVERS set, that cluster must answer; nothing is started.
+    Security settings (KAFKA_SECURITY_PROTOCOL) require KAFKA_BOOTSTRAP_SERVERS, so a
+    secured configuration never starts the local PLAINTEXT broker.
     """
     if settings.uses_local_broker:
         return LocalBroker(settings).start().state.bootstrap
-    if probe(settings.bootstrap_servers) is None:
-        raise BrokerUnavailable(
-            f"no Kafka broker answers at KAFKA_BOOTSTRAP_SERVERS={settings.bootstrap_servers}"
+    bootstrap = settings.bootstrap_servers
+    if probe(bootstrap) is None:
+        security = settings.kafka_security
+        hint = (
+            ""
+            if security.protocol == "PLAINTEXT"
+            else f" with {security.describe()}: check the address, credentials and CA file"
         )
-    return settings.bootstrap_servers
+        raise BrokerUnavailable(
+            f"no Kafka broker answers at KAFKA_BOOTSTRAP_SERVERS={bootstrap}{hint}"
+        )
+    return bootstrap

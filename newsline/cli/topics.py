@@ -9,6 +9,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from newsline.broker.admin import admin_client, ensure_topics, partition_counts, topic_configs
 from newsline.cli.context import say, settings
+from newsline.kafka_security import kafka_client_options
 from newsline.topics import topic_specs
 
 topics_app = typer.Typer(
@@ -67,7 +68,7 @@ def list_topics() -> None:
 
 def _message_counts(bootstrap: str, partitions: dict[str, int]) -> dict[str, int]:
     """Messages per topic: end minus beginning offsets, summed over partitions."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, client_id="newsline-topics")
+    consumer = KafkaConsumer(**kafka_client_options(bootstrap), client_id="newsline-topics")
     try:
         result = {}
         for topic, count in partitions.items():

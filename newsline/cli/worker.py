@@ -45,6 +45,6 @@ def worker(
 
 def _safe(url: str) -> str:
     """The database URL without its password, for logs."""
-    from sqlalchemy.engine import make_url
+    from newsline.redaction import masked_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return masked_url(url)

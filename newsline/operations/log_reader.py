@@ -19,6 +19,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
 from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.kafka_security import kafka_client_options
 
 #: records handed out per batch: big enough for bulk writes, small enough for memory
 BATCH = 5000
@@ -50,7 +51,7 @@ class BoundedReader:
     def __init__(self, bootstrap: str, topics: list[str], client_id: str) -> None:
         try:
             self.consumer = KafkaConsumer(
-                bootstrap_servers=bootstrap,
+                **kafka_client_options(bootstrap),
                 client_id=client_id,
                 group_id=None,
                 enable_auto_commit=False,

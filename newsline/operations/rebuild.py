@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from kafka.consumer.fetcher import ConsumerRecord
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from newsline.config import Settings
 from newsline.errors import InvalidEventMessage, WorkerRunning
@@ -30,6 +29,7 @@ from newsline.operations.log_reader import BoundedReader
 from newsline.operations.staging import stage
 from newsline.operations.worker_guard import active_members
 from newsline.pipeline_progress import worker_group
+from newsline.redaction import masked_url
 from newsline.store.engine import db_errors, make_engine
 from newsline.store.fold import parse_mention
 from newsline.store.models import Event
@@ -86,7 +86,7 @@ def rebuild(
             staging.discard()
             raise
     return RebuildReport(
-        target=make_url(target).render_as_string(hide_password=True),
+        target=masked_url(target),
         read=read,
         skipped=skipped,
         events=int(events or 0),

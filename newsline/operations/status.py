@@ -41,8 +41,6 @@ from typing import Any
 
 from kafka import TopicPartition
 from sqlalchemy import Engine, func, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from newsline.broker.admin import probe
 from newsline.config import Settings
@@ -50,6 +48,7 @@ from newsline.errors import NewslineError, StoreError
 from newsline.operations.dlq import read_dead_letters
 from newsline.operations.worker_guard import active_members
 from newsline.pipeline_progress import committed_offsets, end_offsets, worker_group
+from newsline.redaction import masked_url
 from newsline.store.engine import db_errors, make_engine
 from newsline.store.models import Article, Event, EventCountry, Source
 from newsline.store.projector import Projector
@@ -243,10 +242,7 @@ def _store_part(settings: Settings, status: Status) -> dict[tuple[str, int], int
 
 def shown_url(url: str) -> str:
     """The database URL with its password masked: status output lands in monitoring logs."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(malformed NEWSLINE_DATABASE_URL)"
+    return masked_url(url)
 
 
 def store_counts(engine: Engine) -> dict[str, int]:
