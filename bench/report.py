@@ -1,0 +1,188 @@
+"""The benchmark's figures on stdout, each as soon as it is known, then ratios and targets.
+
+Targets (issue 6): end to end >= 70% of the smaller of the plumbing's and the engine's
+limits; latency p99 < 1 s at 50 articles/s; worker RSS within 10% of its value after
+warm-up for the rest of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+
+from corpus import FILL_DATE, Corpus
+from phases import EndToEnd, EngineResult, Latency, Plumbing, percentile
+from sqlalchemy.engine import make_url
+from watched_worker import WatchedWorker
+
+THROUGHPUT_SHARE = 0.70
+P99_LIMIT_MS = 1000.0
+RSS_BAND = 0.10
+
+
+def _verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+@dataclass
+class Report:
+    args: argparse.Namespace
+    engine_rate: float | None = None
+    plumbing_rate: float | None = None
+    e2e_rate: float | None = None
+    targets: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    def line(self, label: str, text: str) -> None:
+        print(f"{label:11s}{text}", flush=True)
+
+    def corpus(self, corpus: Corpus) -> None:
+        undated = (
+            f"{corpus.undated} undated (published as they are)"
+            if self.args.keep_undated
+            else f"{corpus.undated} undated (given {FILL_DATE})"
+        )
+        self.line(
+            "corpus",
+            f"{corpus.path}: {len(corpus.articles)} articles, "
+            f"{corpus.mean_kb:.1f} KB mean, {undated}",
+        )
+
+    def engine(self, r: EngineResult) -> None:
+        self.engine_rate = r.rate
+        per = 1000 / r.articles
+        self.line(
+            "engine",
+            f"{r.rate:9.1f} articles/s   the extractor alone, {r.articles:,} "
+            f"articles in one process (engine built in {r.load_s:.1f} s)",
+        )
+        self.line(
+            "",
+            f"per article: ingest steps {r.ingest_s * per:.2f} ms, extract "
+            f"{r.extract_s * per:.2f} ms, event messages {r.encode_s * per:.2f} ms -> "
+            f"all pure steps {r.pure_rate:.1f} articles/s; "
+            f"{r.events / r.articles:.2f} events/article",
+        )
+
+    def setup(self, bootstrap: str, prefix: str, database_url: str, partitions: int) -> None:
+        store = make_url(database_url).render_as_string(hide_password=True)
+        self.line(
+            "setup",
+            f"broker {bootstrap}, topics {prefix}* ({partitions} partitions), store {store}",
+        )
+
+    def warm_up(self, r: EndToEnd) -> None:
+        self.line(
+            "warm-up",
+            f"{r.articles} articles through in {r.elapsed_s:.1f} s "
+            "(worker start, group join, engine load; not judged)",
+        )
+
+    def end_to_end(self, r: EndToEnd) -> None:
+        self.e2e_rate = r.rate
+        stages = ", ".join(f"{name} {t:.1f} s" for name, t in r.finished_s.items())
+        backlog = ", ".join(f"{name} {n:,}" for name, n in r.peak_pending.items())
+        self.line(
+            "end to end",
+            f"{r.rate:9.1f} articles/s   {r.articles:,} articles, first "
+            f"publish -> last event in the store {r.elapsed_s:.1f} s "
+            f"(publishing took {r.publish_s:.1f} s)",
+        )
+        self.line(
+            "",
+            f"stages done at: {stages} (ingest/extract by committed offsets, which lag up to ~3 s)",
+        )
+        self.line(
+            "",
+            f"peak backlog: {backlog}; {r.events:,} events stored "
+            f"({r.events / r.elapsed_s:.0f}/s); dead letters {r.final.dead_letters}",
+        )
+        self.line(
+            "",
+            f"worker CPU {r.worker_cpu_s:.1f} s = "
+            f"{r.worker_cpu_s / r.elapsed_s:.0%} of one core over the phase",
+        )
+
+    def plumbing(self, r: Plumbing) -> None:
+        self.plumbing_rate = r.rate
+        failed = f", {r.failed} sends FAILED" if r.failed else ""
+        self.line(
+            "plumbing",
+            f"{r.rate:9.1f} articles/s   kafka-python consume -> produce, "
+            f"no processing: {r.messages:,} messages in {r.elapsed_s:.1f} s{failed}",
+        )
+
+    def latency(self, r: Latency) -> None:
+        values = r.latencies_ms
+        skipped = r.published - r.expected
+        missing = r.expected - r.measured
+        if not values:
+            self.line("latency", f"nothing measured ({r.published} published, {missing} missing)")
+            self.targets.append(("latency p99 < 1 s", False, "nothing measured"))
+            return
+        p50, p99, top = percentile(values, 50), percentile(values, 99), max(values)
+        self.line(
+            "latency",
+            f"p50 {p50:6.0f} ms   p99 {p99:6.0f} ms   max {top:6.0f} ms   "
+            f"publish -> queryable at {r.achieved_rate:.1f} articles/s for "
+            f"{r.seconds:g} s",
+        )
+        self.line(
+            "",
+            f"{r.measured:,} of {r.published:,} articles measured ({skipped:,} "
+            f"yield no events, {missing} never became queryable)",
+        )
+        if r.to_extract_ms:
+            extract50, extract99 = percentile(r.to_extract_ms, 50), percentile(r.to_extract_ms, 99)
+            store50, store99 = percentile(r.to_store_ms, 50), percentile(r.to_store_ms, 99)
+            self.line(
+                "",
+                f"publish -> extracted p50 {extract50:.0f} ms p99 {extract99:.0f} ms; "
+                f"extracted -> queryable p50 {store50:.0f} ms p99 {store99:.0f} ms",
+            )
+        ok = p99 < P99_LIMIT_MS and missing == 0
+        self.targets.append(
+            (f"latency p99 < 1 s at {r.rate:g}/s", ok, f"p99 {p99:.0f} ms, {missing} missing")
+        )
+
+    def memory(self, worker: WatchedWorker) -> None:
+        after = [s for s in worker.samples if s.phase != "start-up"]
+        if not after:
+            self.line("memory", "no samples after warm-up")
+            return
+        start, end = after[0].rss_mb, after[-1].rss_mb
+        peak, low = max(s.rss_mb for s in after), min(s.rss_mb for s in after)
+        drift = max(peak - start, start - low) / start
+        phases = ", ".join(
+            f"{name} {max(s.rss_mb for s in after if s.phase == name):.0f}"
+            for name in dict.fromkeys(s.phase for s in after)
+        )
+        self.line(
+            "memory",
+            f"worker RSS after warm-up {start:.0f} MB, peak {peak:.0f} MB, "
+            f"low {low:.0f} MB, end {end:.0f} MB (at most {drift:.1%} from the first); "
+            f"{len(after)} samples, 1/s",
+        )
+        self.line("", f"peak per phase (MB): {phases}")
+        self.targets.append(("worker RSS within 10%", drift <= RSS_BAND, f"{drift:.1%}"))
+
+    def ratios(self) -> None:
+        limits = [r for r in (self.plumbing_rate, self.engine_rate) if r]
+        if self.e2e_rate and limits:
+            parts = []
+            if self.plumbing_rate:
+                parts.append(f"end to end / plumbing {self.e2e_rate / self.plumbing_rate:.3f}")
+            if self.engine_rate:
+                parts.append(f"end to end / engine {self.e2e_rate / self.engine_rate:.2f}")
+            share = self.e2e_rate / min(limits)
+            parts.append(f"end to end / smaller limit {share:.2f}")
+            self.line("ratios", "; ".join(parts))
+            self.targets.insert(
+                0,
+                (
+                    "end to end >= 70% of the smaller limit",
+                    share >= THROUGHPUT_SHARE,
+                    f"{share:.0%}",
+                ),
+            )
+        for name, ok, detail in self.targets:
+            self.line("target", f"{name}: {_verdict(ok)} ({detail})")
