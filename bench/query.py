@@ -32,7 +32,8 @@ from sqlalchemy.engine import make_url
 from newsline.store import queries
 from newsline.store.engine import make_engine
 from newsline.store.fold import EventState, article_row, parse_mention, source_row
-from newsline.store.models import TABLES, create_tables
+from newsline.store.models import TABLES
+from newsline.store.schema import create_tables
 from newsline.store.projector import Projector
 
 COUNTRIES = sorted(c.alpha_3 for c in pycountry.countries)[:200]

@@ -1,7 +1,9 @@
-"""Build the event messages of schemas/event.v1.json from an article and its events."""
+"""Build the messages of one extraction run: schemas/event.v1.json for each event found,
+schemas/extraction.v1.json for the run itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,4 +25,21 @@ def event_message(article: Article, event: Event, extracted_at: datetime) -> dic
         "title": article.title,
         **event.to_dict(),
         "extracted_at": extracted_at.isoformat(timespec="milliseconds"),
+    }
+
+
+def extraction_message(
+    article: Article, events: Sequence[Event], extracted_at: datetime, extractor: str
+) -> dict[str, Any]:
+    """The record of one run over ``article``: which events it found (maybe none).
+
+    Published after the run's event messages so the timeline can retire the mentions
+    an earlier run found and this one did not.
+    """
+    return {
+        "schema_version": 1,
+        "article_id": article.id,
+        "extractor": extractor,
+        "extracted_at": extracted_at.isoformat(timespec="milliseconds"),
+        "event_ids": sorted({event_id(event) for event in events}),
     }

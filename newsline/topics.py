@@ -36,6 +36,9 @@ def topic_specs(prefix: str) -> list[TopicSpec]:
             TopicSpec(f"{prefix}events.{kind}", "event id", f"extracted {kind} events")
             for kind in EVENT_TYPES
         ),
+        TopicSpec(
+            f"{prefix}extractions", "article id", "one record per extraction run: events found"
+        ),
         TopicSpec(f"{prefix}articles.dlq", "article id", "dead letters with their reason"),
     ]
     return specs
@@ -53,6 +56,10 @@ def event_topic(prefix: str, event_type: str) -> str:
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}; expected one of {EVENT_TYPES}")
     return f"{prefix}events.{event_type}"
+
+
+def extractions_topic(prefix: str) -> str:
+    return f"{prefix}extractions"
 
 
 def dead_letter_topic(prefix: str) -> str:

@@ -1,11 +1,12 @@
 """``newsline rebuild``: the store thrown away and folded again from the event topics.
 
 The event topics keep every message forever, so the store is a cache of them. A
-rebuild replays all four event topics from offset 0 (a group-less consumer, up to the
-end offsets taken at the start) through the same Projector the worker uses, into a
-staging store (``staging``), and swaps it in atomically. The positions it records are
-the projection's own (name ``timeline``), so a worker started afterwards resumes from
-its committed offsets and the projector skips what the rebuild already folded.
+rebuild replays the four event topics and the extraction records from offset 0 (a
+group-less consumer, up to the end offsets taken at the start) through the same
+Projector the worker uses, into a staging store (``staging``), and swaps it in
+atomically. The positions it records are the projection's own (name ``timeline``), so
+a worker started afterwards resumes from its committed offsets and the projector
+skips what the rebuild already folded.
 
 The worker must be stopped while the configured store is rebuilt: it would write into
 the old store meanwhile, and those writes would be lost at the swap. Its consumer
@@ -31,10 +32,10 @@ from newsline.operations.worker_guard import active_members
 from newsline.pipeline_progress import worker_group
 from newsline.redaction import masked_url
 from newsline.store.engine import db_errors, make_engine
-from newsline.store.fold import parse_mention
+from newsline.store.fold import is_extraction, parse_extraction, parse_mention
 from newsline.store.models import Event
 from newsline.store.projector import Projector, Record
-from newsline.topics import EVENT_TYPES, event_topic
+from newsline.topics import EVENT_TYPES, event_topic, extractions_topic
 
 #: (events read, events to read, seconds so far): called about once a second
 Progress = Callable[[int, int, float], None]
@@ -70,6 +71,7 @@ def rebuild(
                 f"{worker_group(settings)}); stop it first, or rebuild --into another database"
             )
     topics = [event_topic(settings.topic_prefix, kind) for kind in EVENT_TYPES]
+    topics.append(extractions_topic(settings.topic_prefix))
     started = time.monotonic()
     with BoundedReader(settings.bootstrap_servers, topics, "newsline-rebuild") as reader:
         staging = stage(target)
@@ -136,7 +138,8 @@ def _usable(records: list[Record]) -> tuple[list[Record], int]:
     usable = []
     for record in records:
         try:
-            parse_mention(record[3])
+            message = record[3]
+            parse_extraction(message) if is_extraction(message) else parse_mention(message)
         except InvalidEventMessage:
             continue
         usable.append(record)

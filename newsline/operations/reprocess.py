@@ -8,7 +8,9 @@ and does what the ingest and extract agents do — validate and normalise
 build each message with ``event_message`` — then publishes the messages to the event
 topics, keyed by event id like the extract agent. Nothing is deleted or rewritten:
 the new mentions carry the current extractor version and a new ``extracted_at``, and
-the timeline folds them like any other mention (the worker live, or a rebuild).
+the timeline folds them like any other mention (the worker live, or a rebuild). Each
+article's run also publishes its extraction record, so mentions an earlier extractor
+found and this one does not are superseded in the views (``store.supersede``).
 
 Articles the ingest agent refused are refused again here and only counted: their
 dead letters are in ``articles.dlq`` already.
@@ -27,12 +29,12 @@ from kafka.errors import KafkaError
 
 from newsline.config import Settings
 from newsline.errors import BrokerError
-from newsline.event_messages import event_message
+from newsline.event_messages import event_message, extraction_message
 from newsline.extraction import EXTRACTOR_VERSION, extract
 from newsline.ingest import Rejected, content_digest, parse_article
 from newsline.operations.log_reader import BoundedReader
 from newsline.publishing import idempotent_producer
-from newsline.topics import articles_topic, event_topic
+from newsline.topics import articles_topic, event_topic, extractions_topic
 
 #: (articles read, articles to read, seconds so far): called about once a second
 Progress = Callable[[int, int, float], None]
@@ -121,6 +123,14 @@ def _reprocess_one(
             )
         )
         report.published[found.type] = report.published.get(found.type, 0) + 1
+    record = extraction_message(article, events, extracted_at, EXTRACTOR_VERSION)
+    futures.append(
+        producer.send(
+            extractions_topic(settings.topic_prefix),
+            key=article.id.encode("utf-8"),
+            value=json.dumps(record, ensure_ascii=False).encode("utf-8"),
+        )
+    )
     return futures
 
 

@@ -31,8 +31,9 @@ from sqlalchemy.engine import URL
 from newsline.errors import StoreError
 from newsline.store.engine import db_errors, make_engine
 from newsline.store.models import TABLES
+from newsline.store.schema import VERSION_TABLE
 
-STORE_TABLES = tuple(table.name for table in TABLES)
+STORE_TABLES = (*(table.name for table in TABLES), VERSION_TABLE)
 
 
 @dataclass

@@ -116,6 +116,48 @@ def parse_mention(message: Mapping[str, Any]) -> Mention:
         ) from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """One extractor run over one article (schemas/extraction.v1.json): what it found."""
+
+    article_id: str
+    extracted_at: datetime
+    extractor: str
+    event_ids: frozenset[str]
+
+    def as_row(self) -> dict[str, Any]:
+        """The ``article_extractions`` row."""
+        return {
+            "article_id": self.article_id,
+            "extracted_at": self.extracted_at,
+            "extractor": self.extractor,
+            "event_ids": " ".join(sorted(self.event_ids)),
+        }
+
+
+def is_extraction(message: Any) -> bool:
+    """Whether a consumed message is an extraction record rather than an event mention."""
+    return isinstance(message, Mapping) and "event_ids" in message
+
+
+def parse_extraction(message: Mapping[str, Any]) -> Extraction:
+    """An Extraction from a wire message; InvalidEventMessage says what is wrong."""
+    try:
+        ids = message["event_ids"]
+        if not isinstance(ids, list):
+            raise TypeError(f"event_ids is {type(ids).__name__}, not a list")
+        return Extraction(
+            article_id=_text(message["article_id"]),
+            extracted_at=utc_naive(message["extracted_at"]),
+            extractor=_text(message["extractor"]),
+            event_ids=frozenset(_text(i) for i in ids),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidEventMessage(
+            f"extraction record of {message.get('article_id', '?')} is malformed: {exc}"
+        ) from exc
+
+
 def period_start(text: str | None) -> date | None:
     """The first day of a YYYY, YYYY-MM or YYYY-MM-DD period (ValueError if none)."""
     if text is None:
@@ -236,17 +278,23 @@ def source_row(mention: Mention) -> dict[str, Any]:
         "extractor": mention.extractor,
         "first_seen": mention.extracted_at,
         "last_seen": mention.extracted_at,
+        "superseded": None,
     }
 
 
 def merge_source(stored: Mapping[str, Any], mention: Mention) -> dict[str, Any]:
-    """A source seen again: the latest extraction's content, the earliest first_seen."""
+    """A source seen again: the latest extraction's content, the earliest first_seen.
+
+    Whether it is superseded is not the mention's to say: ``supersede`` decides that
+    from the article's extractions, and recounts the event when it changes.
+    """
     fresh = source_row(mention)
     base = fresh if mention.extracted_at >= stored["last_seen"] else dict(stored)
     return {
         **base,
         "first_seen": min(stored["first_seen"], mention.extracted_at),
         "last_seen": max(stored["last_seen"], mention.extracted_at),
+        "superseded": stored["superseded"],
     }
 
 

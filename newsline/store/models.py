@@ -13,10 +13,8 @@ databases keeps ``--as-of`` comparisons exact.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
-from sqlalchemy import Column, DateTime, Engine, Index, String, Text
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy import BigInteger, Column, DateTime, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 #: date_precision -> rank; a mention with a higher rank has the more precise date.
@@ -56,6 +54,7 @@ class Event(SQLModel, table=True):
     extractor: str = Field(max_length=80)
     first_seen: dt.datetime = Field(sa_type=DateTime)
     last_seen: dt.datetime = Field(sa_type=DateTime)
+    #: current sources: mentions no later extraction of their article superseded
     source_count: int = 0
 
 
@@ -94,6 +93,7 @@ class Source(SQLModel, table=True):
     """
 
     __tablename__ = "sources"
+    __table_args__ = (Index("ix_sources_article", "article_id"),)
 
     event_id: str = Field(primary_key=True, foreign_key="events.event_id", max_length=24)
     article_id: str = Field(primary_key=True, max_length=200)
@@ -113,6 +113,25 @@ class Source(SQLModel, table=True):
     extractor: str = Field(max_length=80)
     first_seen: dt.datetime = Field(sa_type=DateTime)
     last_seen: dt.datetime = Field(sa_type=DateTime)
+    #: when a later extraction of the article no longer found this event (None: current)
+    superseded: dt.datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class ArticleExtraction(SQLModel, table=True):
+    """One run of the extractor over one article: which events it found (maybe none).
+
+    The latest extraction of an article decides which of its mentions are current:
+    a mention that a re-extraction no longer finds is superseded, so better extraction
+    (``newsline reprocess``) reaches the views while the log keeps every message.
+    """
+
+    __tablename__ = "article_extractions"
+
+    article_id: str = Field(primary_key=True, max_length=200)
+    extracted_at: dt.datetime = Field(primary_key=True, sa_type=DateTime)
+    extractor: str = Field(max_length=80)
+    #: the event ids found, space-separated, sorted
+    event_ids: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class ProjectionOffset(SQLModel, table=True):
@@ -123,29 +142,11 @@ class ProjectionOffset(SQLModel, table=True):
     projection: str = Field(primary_key=True, max_length=100)
     topic: str = Field(primary_key=True, max_length=249)
     partition: int = Field(primary_key=True)
-    next_offset: int
+    next_offset: int = Field(sa_type=BigInteger)
 
-
-CREATE_ATTEMPTS = 10
 
 TABLES = [
     SQLModel.metadata.tables[model.__tablename__]
-    for model in (Article, Event, EventCountry, EventActor, Source, ProjectionOffset)
-]
-
-
-def create_tables(engine: Engine) -> None:
-    """Create the store's tables where missing (idempotent; the first schema version).
-
-    Two processes starting together (the worker and a CLI command) can both see a
-    table missing and race to create it; the loser gets "already exists" and tries
-    again, each try skipping the tables that are now there.
-    """
-    for attempt in range(CREATE_ATTEMPTS):
-        try:
-            SQLModel.metadata.create_all(engine, tables=TABLES)
-            return
-        except (OperationalError, ProgrammingError, IntegrityError):
-            if attempt == CREATE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
+    for model in (Article, Event, EventCountry, EventActor, Source, ArticleExtraction,
+                  ProjectionOffset)
+]  # fmt: skip

@@ -14,7 +14,9 @@ COPY / executemany) and executemany UPDATEs of the rest. The topic key is the
 event_id, so one event always lives in one partition and projectors of different
 partitions never touch the same event rows. Only ``articles`` rows are shared across
 partitions, so they use INSERT ... ON CONFLICT DO NOTHING, as do the actors of an
-event already stored (a later mention may name a party again).
+event already stored (a later mention may name a party again). Extraction records
+(``supersede``) re-decide an article's mentions across partitions; the worker and a
+rebuild each run one projector, and PostgreSQL's row locks order any others.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ from newsline.store.bulk import chunks, existing_ids, insert_ignore, insert_new
 from newsline.store.engine import db_errors
 from newsline.store.fold import (
     EventState,
+    Extraction,
     Mention,
     article_row,
+    is_extraction,
     merge_source,
+    parse_extraction,
     parse_mention,
     source_row,
 )
@@ -43,11 +48,13 @@ from newsline.store.models import (
     EventCountry,
     ProjectionOffset,
     Source,
-    create_tables,
 )
+from newsline.store.schema import create_tables
+from newsline.store.supersede import supersede
 
-#: (topic, partition, offset, message): one consumed record. A ``None`` message only
-#: advances the position: a record consumed but not projected (it was dead-lettered).
+#: (topic, partition, offset, message): one consumed record, an event mention or an
+#: extraction record. A ``None`` message only advances the position: a record consumed
+#: but not projected (it was dead-lettered).
 Record = tuple[str, int, int, Mapping[str, Any] | None]
 Position = tuple[str, int]
 
@@ -82,6 +89,7 @@ class Projector:
             stored = self._positions(connection, {(t, p) for t, p, _, _ in batch})
             advanced = dict(stored)
             mentions: list[Mention] = []
+            extractions: list[Extraction] = []
             for topic, partition, offset, message in batch:
                 if offset < advanced.get((topic, partition), 0):
                     continue
@@ -89,11 +97,16 @@ class Projector:
                 if message is None:
                     continue
                 try:
-                    mentions.append(parse_mention(message))
+                    if is_extraction(message):
+                        extractions.append(parse_extraction(message))
+                    else:
+                        mentions.append(parse_mention(message))
                 except InvalidEventMessage as exc:
                     raise InvalidEventMessage(f"{topic}[{partition}]@{offset}: {exc}") from exc
             if mentions:
                 _fold(connection, mentions)
+            if mentions or extractions:
+                supersede(connection, mentions, extractions)
             self._record(connection, stored, advanced)
             return len(mentions)
 

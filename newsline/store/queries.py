@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, Table, exists, func, select
+from sqlalchemy import Engine, Select, Table, exists, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from newsline.domain.event import ROLES, SUBTYPES
@@ -103,6 +103,8 @@ class SourceDetail:
     extractor: str
     first_seen: datetime
     last_seen: datetime
+    #: when a later extraction of the article stopped finding the event (None: current)
+    superseded: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +184,8 @@ def timeline(
         ids = [r["event_id"] for r in rows]
         countries = _countries_of(connection, ids)
         if moment is not None:
-            visible = _sources_of(connection, ids, moment)
-            rows = [{**r, **refold(visible[r["event_id"]])} for r in rows]
+            known = _sources_of(connection, ids, moment)
+            rows = [{**r, **refold(_current(known[r["event_id"]]))} for r in rows]
     entries = sorted(
         (_entry(r, countries[r["event_id"]]) for r in rows),
         key=_day_order,
@@ -202,8 +204,8 @@ def event(engine: Engine, event_id: str, as_of: datetime | None = None) -> Event
             )
         ids = [row["event_id"]]
         sources = _sources_of(connection, ids, moment)[row["event_id"]]
-        if moment is not None:
-            row = {**row, **refold(sources)}
+        if moment is not None and _current(sources):
+            row = {**row, **refold(_current(sources))}
         actors = connection.execute(
             select(_ACTORS).where(_ACTORS.c.event_id == row["event_id"])
         ).all()
@@ -219,9 +221,12 @@ def event(engine: Engine, event_id: str, as_of: datetime | None = None) -> Event
 
 def countries(engine: Engine) -> list[CountrySummary]:
     """Every country with events: counts per type and latest dated event, busiest first."""
-    ec = _COUNTRIES
-    query = select(ec.c.country, ec.c.type, func.count(), func.max(ec.c.date)).group_by(
-        ec.c.country, ec.c.type
+    ec, e = _COUNTRIES, _EVENTS
+    query = (
+        select(ec.c.country, ec.c.type, func.count(), func.max(ec.c.date))
+        .select_from(ec.join(e, e.c.event_id == ec.c.event_id))
+        .where(e.c.source_count > 0)
+        .group_by(ec.c.country, ec.c.type)
     )
     summary: dict[str, dict[str, Any]] = {}
     with db_errors(), engine.connect() as connection:
@@ -238,18 +243,21 @@ def countries(engine: Engine) -> list[CountrySummary]:
 
 
 def _known(query: Select, e: Table, moment: datetime | None, min_sources: int) -> Select:
-    """Keep events first seen by ``moment`` with at least ``min_sources`` sources known then."""
+    """Keep events first seen by ``moment`` with at least ``min_sources`` sources current
+    then (an event whose every source a later extraction superseded has none)."""
     if moment is None:
-        return query.where(e.c.source_count >= min_sources) if min_sources > 1 else query
-    query = query.where(e.c.first_seen <= moment)
-    if min_sources > 1:
-        visible: ColumnElement[int] = (
-            select(func.count())
-            .where(_SOURCES.c.event_id == e.c.event_id, _SOURCES.c.first_seen <= moment)
-            .scalar_subquery()
+        return query.where(e.c.source_count >= min_sources)
+    s = _SOURCES.c
+    current: ColumnElement[int] = (
+        select(func.count())
+        .where(
+            s.event_id == e.c.event_id,
+            s.first_seen <= moment,
+            or_(s.superseded.is_(None), s.superseded > moment),
         )
-        query = query.where(visible >= min_sources)
-    return query
+        .scalar_subquery()
+    )
+    return query.where(e.c.first_seen <= moment, current >= min_sources)
 
 
 def _find(connection, prefix: str) -> dict[str, Any]:
@@ -288,7 +296,8 @@ def _countries_of(connection, ids: list[str]) -> dict[str, tuple[str, ...]]:
 def _sources_of(
     connection, ids: list[str], moment: datetime | None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each event's sources (first seen by ``moment``), joined with article metadata."""
+    """Each event's sources (first seen by ``moment``), joined with article metadata;
+    a source superseded only after ``moment`` shows as current, as it was then."""
     found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     if not ids:
         return found
@@ -302,8 +311,15 @@ def _sources_of(
     if moment is not None:
         query = query.where(s.c.first_seen <= moment)
     for row in connection.execute(query):
-        found[row.event_id].append(dict(row._mapping))
+        source = dict(row._mapping)
+        if moment is not None and source["superseded"] and source["superseded"] > moment:
+            source["superseded"] = None
+        found[row.event_id].append(source)
     return found
+
+
+def _current(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in sources if s["superseded"] is None]
 
 
 def _group_actors(rows: Sequence[Any]) -> tuple[ActorDetail, ...]:

@@ -17,10 +17,13 @@ def test_topics_under_a_prefix_keep_data_forever() -> None:
         "prod.events.agreement",
         "prod.events.sanctions",
         "prod.events.military",
+        "prod.extractions",
         "prod.articles.dlq",
     ]
     assert all(s.config["retention.ms"] == "-1" for s in specs)
-    assert [s.key for s in specs] == ["article id", "article id", *["event id"] * 4, "article id"]
+    assert [s.key for s in specs] == [
+        "article id", "article id", *["event id"] * 4, "article id", "article id"
+    ]
 
 
 def test_event_topic_names_only_known_types() -> None:

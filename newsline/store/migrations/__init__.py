@@ -1,0 +1,1 @@
+"""Alembic migrations of the timeline store, run by ``newsline.store.schema``."""
