@@ -33,8 +33,8 @@ from newsline.store import queries
 from newsline.store.engine import make_engine
 from newsline.store.fold import EventState, article_row, parse_mention, source_row
 from newsline.store.models import TABLES
-from newsline.store.schema import create_tables
 from newsline.store.projector import Projector
+from newsline.store.schema import create_tables
 
 COUNTRIES = sorted(c.alpha_3 for c in pycountry.countries)[:200]
 KINDS = [
