@@ -100,3 +100,15 @@ class ExportError(NewslineError):
     """An export cannot be written where it was asked to go."""
 
     code = "NL350"
+
+
+class DeadLetterNotFound(NewslineError):
+    """No dead letter sits at the PARTITION:OFFSET asked for."""
+
+    code = "NL601"
+
+
+class ReplayNeedsSelector(NewslineError):
+    """``dlq replay`` without --reason, --article or --all: replaying must be explicit."""
+
+    code = "NL602"

@@ -21,3 +21,12 @@ def settings() -> Settings:
 def say(message: str) -> None:
     """Progress and results for people go to stderr, so stdout stays clean for data."""
     typer.echo(message, err=True)
+
+
+def examples(*commands: str, note: str = "") -> str:
+    """A command's epilog: ``Examples:``, one command a paragraph, then ``note``.
+
+    Each command stands in a paragraph of its own because click rewraps the lines
+    of a paragraph into one.
+    """
+    return "\n\n".join(["Examples:", *(f"  {command}" for command in commands), note]).rstrip()

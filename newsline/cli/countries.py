@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from newsline.cli.store_io import DATABASE_HELP, aligned, choices, open_store, write_records
+from newsline.cli.context import examples
+from newsline.cli.store_io import (
+    DATABASE_HELP,
+    aligned,
+    echo_lines,
+    format_option,
+    open_store,
+    pick_format,
+    write_records,
+)
 from newsline.store import country_names, queries
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -16,25 +25,20 @@ def register(app: typer.Typer) -> None:
     """Add ``countries`` to the console facade."""
     app.command(
         "countries",
-        epilog=(
-            "Examples:\n\n"
-            "  newsline countries\n\n"
-            "  newsline countries --format csv > countries.csv\n\n" + DATABASE_HELP
+        epilog=examples(
+            "newsline countries",
+            "newsline countries --format csv > countries.csv",
+            note=DATABASE_HELP,
         ),
     )(countries_command)
 
 
-def countries_command(
-    fmt: Annotated[
-        str,
-        typer.Option("--format", metavar="FORMAT", help="table (for reading), json, jsonl or csv."),
-    ] = "table",
-) -> None:
+def countries_command(fmt: Annotated[str, format_option(FORMATS)] = "table") -> None:
     """Each country with events: how many of each type, and its latest dated event.
 
     Busiest countries first. Pass a code or name from this list to `newsline timeline`.
     """
-    fmt = choices([fmt], FORMATS, "--format")[0]
+    fmt = pick_format(fmt, FORMATS)
     summaries = queries.countries(open_store())
     if fmt != "table":
         columns = ["country", *queries.TYPES, "total", "latest"]
@@ -49,5 +53,4 @@ def countries_command(
         rows.append(
             (s.country, country_names.name(s.country), *counts, str(s.total), s.latest or "-")
         )
-    for line in aligned(rows, right=range(2, 7)):
-        typer.echo(line)
+    echo_lines(aligned(rows, right=range(2, 7)))

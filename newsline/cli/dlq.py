@@ -6,18 +6,35 @@ Only translation and printing live here; reading, selecting and replaying are in
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from newsline.cli.context import say, settings
-from newsline.cli.store_io import aligned, choices, write_records
+from newsline.cli.context import examples, say, settings
+from newsline.cli.store_io import (
+    aligned,
+    choices,
+    echo_lines,
+    format_option,
+    many_option,
+    one_of,
+    pick_format,
+    say_none_found,
+    write_json,
+    write_records,
+)
+from newsline.errors import ReplayNeedsSelector
 from newsline.operations import dlq
 from newsline.topics import dead_letter_topic
 
-REASON_HELP = "A reason code (repeat or a,b): " + ", ".join(dlq.REASON_CODES) + "."
+LIST_FORMATS = ("table", "jsonl")
+SHOW_FORMATS = ("text", "json")
 PREVIEW_CHARS = 4000
+
+#: ``--reason`` of ``list`` and ``replay``
+Reasons = Annotated[
+    list[str] | None, many_option("--reason", "CODE", "A reason code: " + one_of(dlq.REASON_CODES))
+]
 
 dlq_app = typer.Typer(
     help=(
@@ -37,11 +54,10 @@ def register(app: typer.Typer) -> None:
 
 @dlq_app.command(
     "list",
-    epilog=(
-        "Examples:\n\n"
-        "  newsline dlq list\n\n"
-        "  newsline dlq list --reason no_publication_date --limit 20\n\n"
-        "  newsline dlq list --format jsonl | jq .reason_code | sort | uniq -c"
+    epilog=examples(
+        "newsline dlq list",
+        "newsline dlq list --reason no_publication_date --limit 20",
+        "newsline dlq list --format jsonl | jq .reason_code | sort | uniq -c",
     ),
 )
 def list_command(
@@ -49,22 +65,17 @@ def list_command(
         int | None,
         typer.Option("--limit", metavar="N", min=1, help="Only the N newest (still newest last)."),
     ] = None,
-    reasons: Annotated[
-        list[str] | None, typer.Option("--reason", metavar="CODE", help=REASON_HELP)
-    ] = None,
-    fmt: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="table (for reading) or jsonl.")
-    ] = "table",
+    reasons: Reasons = None,
+    fmt: Annotated[str, format_option(LIST_FORMATS)] = "table",
 ) -> None:
     """Every dead letter, oldest first and newest last.
 
     Shows where each sits (PARTITION:OFFSET, for `newsline dlq show`), when and by which
     agent it failed, its reason code, the article id when it could be read, and why.
     """
-    fmt = choices([fmt], ("table", "jsonl"), "--format")[0]
+    fmt = pick_format(fmt, LIST_FORMATS)
     wanted = choices(reasons or [], dlq.REASON_CODES, "--reason")
-    config = settings()
-    letters = dlq.read_dead_letters(config.bootstrap_servers, config.topic_prefix)
+    letters = _dead_letters()
     total = len(letters)
     if wanted:
         letters = [d for d in letters if d.reason_code in wanted]
@@ -80,24 +91,21 @@ def list_command(
                 (d.ref, d.failed_at, d.agent, d.reason_code, _cut(d.article or "-", 40),
                  _cut(d.reason, 70))
             )  # fmt: skip
-        for line in aligned(rows):
-            typer.echo(line)
-    topic = dead_letter_topic(config.topic_prefix)
+        echo_lines(aligned(rows))
     if not letters:
         what = f" with reason {', '.join(wanted)}" if wanted else ""
-        message = f"no dead letters{what} in {topic} ({total} in all)"
-        (typer.echo if fmt == "table" else say)(message)
+        topic = dead_letter_topic(settings().topic_prefix)
+        say_none_found(f"no dead letters{what} in {topic} ({total} in all)", fmt)
     elif len(letters) < matching:
         say(f"showing the {len(letters)} newest of {matching}; raise --limit for more")
 
 
 @dlq_app.command(
     "show",
-    epilog=(
-        "Examples:\n\n"
-        "  newsline dlq show 2:17     # partition 2, offset 17, as `dlq list` shows them\n\n"
-        "  newsline dlq show 17       # enough when only one partition has offset 17\n\n"
-        "  newsline dlq show 2:17 --format json   # the dead letter as stored"
+    epilog=examples(
+        "newsline dlq show 2:17     # partition 2, offset 17, as `dlq list` shows them",
+        "newsline dlq show 17       # enough when only one partition has offset 17",
+        "newsline dlq show 2:17 --format json   # the dead letter as stored",
     ),
 )
 def show_command(
@@ -105,8 +113,7 @@ def show_command(
         str, typer.Argument(metavar="PARTITION:OFFSET", help="From `newsline dlq list`.")
     ],
     fmt: Annotated[
-        str,
-        typer.Option("--format", metavar="FORMAT", help="text (for reading) or json (all bytes)."),
+        str, format_option(SHOW_FORMATS, json="the dead letter with all bytes, in base64")
     ] = "text",
 ) -> None:
     """One dead letter: why it failed, where it came from and its original bytes.
@@ -114,51 +121,48 @@ def show_command(
     The bytes are shown as text when they are UTF-8 (control characters escaped, so
     nothing in a message can drive your terminal), else as a hex preview and base64.
     """
-    fmt = choices([fmt], ("text", "json"), "--format")[0]
-    config = settings()
-    letter = dlq.find(dlq.read_dead_letters(config.bootstrap_servers, config.topic_prefix), where)
+    fmt = pick_format(fmt, SHOW_FORMATS)
+    letter = dlq.find(_dead_letters(), where)
     if fmt == "json":
-        record = {
-            **letter.summary(),
-            "key_base64": dlq.base64_of(letter.original_key) if letter.original_key else None,
-            "value_base64": dlq.base64_of(letter.original_value),
-        }
-        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        write_json(
+            {
+                **letter.summary(),
+                "key_base64": dlq.base64_of(letter.original_key) if letter.original_key else None,
+                "value_base64": dlq.base64_of(letter.original_value),
+            }
+        )
         return
+    prefix = settings().topic_prefix
     origin = "-"
     if letter.original_topic:
         origin = f"{letter.original_topic}[{letter.original_partition}]@{letter.original_offset}"
     lines = [
-        ("dead letter", f"{letter.ref} in {dead_letter_topic(config.topic_prefix)}"),
+        ("dead letter", f"{letter.ref} in {dead_letter_topic(prefix)}"),
         ("failed at", letter.failed_at or "-"),
         ("agent", letter.agent),
         ("reason", f"{letter.reason_code}: {letter.reason}"),
         ("article id", letter.article_id or "-"),
         ("came from", origin),
-        ("replays to", dlq.replay_target(letter, config.topic_prefix)),
+        ("replays to", dlq.replay_target(letter, prefix)),
         ("key", _bytes_line(letter.original_key)),
     ]
     for label, value in lines:
         typer.echo(f"{label:12} {value}")
     typer.echo(f"{'value':12} {len(letter.original_value):,} bytes")
-    for line in _preview(letter.original_value):
-        typer.echo(line)
+    echo_lines(_preview(letter.original_value))
 
 
 @dlq_app.command(
     "replay",
-    epilog=(
-        "Examples:\n\n"
-        "  newsline dlq replay --reason extraction_failed --dry-run\n\n"
-        "  newsline dlq replay --reason extraction_failed\n\n"
-        "  newsline dlq replay --article 000_98cf7ec9cc4599a5\n\n"
-        "  newsline dlq replay --all"
+    epilog=examples(
+        "newsline dlq replay --reason extraction_failed --dry-run",
+        "newsline dlq replay --reason extraction_failed",
+        "newsline dlq replay --article 000_98cf7ec9cc4599a5",
+        "newsline dlq replay --all",
     ),
 )
 def replay_command(
-    reasons: Annotated[
-        list[str] | None, typer.Option("--reason", metavar="CODE", help=REASON_HELP)
-    ] = None,
+    reasons: Reasons = None,
     article_id: Annotated[
         str | None,
         typer.Option(
@@ -183,12 +187,12 @@ def replay_command(
     """
     wanted = choices(reasons or [], dlq.REASON_CODES, "--reason")
     if not (wanted or article_id is not None or everything):
-        raise dlq.ReplayNeedsSelector(
+        raise ReplayNeedsSelector(
             "say which dead letters to replay: --reason CODE, --article ID or --all "
             "(add --dry-run to see them first)"
         )
     config = settings()
-    letters = dlq.read_dead_letters(config.bootstrap_servers, config.topic_prefix)
+    letters = _dead_letters()
     chosen = dlq.select(letters, wanted, article_id, everything)
     for letter in chosen:
         target = dlq.replay_target(letter, config.topic_prefix)
@@ -202,6 +206,11 @@ def replay_command(
     sent = dlq.replay(config.bootstrap_servers, config.topic_prefix, chosen)
     where = ", ".join(f"{n} to {topic}" for topic, n in sorted(sent.items()))
     say(f"re-sent {len(chosen)} of {len(letters)} dead letters" + (f" ({where})" if where else ""))
+
+
+def _dead_letters() -> list[dlq.DeadLetter]:
+    config = settings()
+    return dlq.read_dead_letters(config.bootstrap_servers, config.topic_prefix)
 
 
 def _cut(text: str, width: int) -> str:

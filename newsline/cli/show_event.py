@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from newsline.cli.store_io import DATABASE_HELP, choices, open_store, parse_moment
+from newsline.cli.context import examples
+from newsline.cli.store_io import (
+    DATABASE_HELP,
+    as_of_option,
+    echo_lines,
+    format_option,
+    open_store,
+    parse_moment,
+    pick_format,
+    write_json,
+)
 from newsline.store import queries
 
 FORMATS = ("table", "json")
@@ -18,12 +27,12 @@ def register(app: typer.Typer) -> None:
     """Add ``event`` to the console facade."""
     app.command(
         "event",
-        epilog=(
-            "Examples:\n\n"
-            "  newsline event 3f2a9c0d81b4e6f7a5c2d9e1   # an id from `newsline timeline`\n\n"
-            "  newsline event 3f2a9c                     # a unique prefix is enough\n\n"
-            "  newsline event 3f2a9c --format json\n\n"
-            "  newsline event 3f2a9c --as-of 2025-08-20T12:00:00Z\n\n" + DATABASE_HELP
+        epilog=examples(
+            "newsline event 3f2a9c0d81b4e6f7a5c2d9e1   # an id from `newsline timeline`",
+            "newsline event 3f2a9c                     # a unique prefix is enough",
+            "newsline event 3f2a9c --format json",
+            "newsline event 3f2a9c --as-of 2025-08-20T12:00:00Z",
+            note=DATABASE_HELP,
         ),
     )(event_command)
 
@@ -35,28 +44,17 @@ def event_command(
             metavar="ID", help="The event's id (24 hex characters) or a unique prefix of 6+."
         ),
     ],
-    fmt: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="table (for reading) or json.")
-    ] = "table",
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="TIME",
-            help="Show the event as known then: only sources first seen by this time "
-            "(ISO 8601, UTC by default; a bare date means the end of that day).",
-        ),
-    ] = None,
+    fmt: Annotated[str, format_option(FORMATS, json="one object")] = "table",
+    as_of: Annotated[str | None, as_of_option("Show the event as known then: only sources")] = None,
 ) -> None:
     """One event: its date, countries, confidence and history, every actor with its
     role, and every article reporting it with the evidence sentence and its offsets."""
-    fmt = choices([fmt], FORMATS, "--format")[0]
+    fmt = pick_format(fmt, FORMATS)
     detail = queries.event(open_store(), event_id, as_of=parse_moment(as_of))
     if fmt == "json":
-        typer.echo(json.dumps(detail.to_dict(), ensure_ascii=False, indent=2))
-        return
-    for line in describe(detail):
-        typer.echo(line)
+        write_json(detail.to_dict())
+    else:
+        echo_lines(describe(detail))
 
 
 def describe(detail: queries.EventDetail) -> list[str]:

@@ -1,8 +1,10 @@
-"""What the read-side commands (timeline, event, countries) share: opening the store,
-parsing dates and choices into one-line errors, and writing json/jsonl/csv.
+"""What the query commands (timeline, event, countries, dlq) share: opening the store,
+their common options, parsing dates and choices into one-line errors, and writing
+tables, json, jsonl and csv.
 
 Choices are checked here rather than by click so a typo is one ``error [NL322]`` line
-like every other bad input, not a usage block.
+like every other bad input, not a usage block. Options are built here so that the
+same option reads the same in every command's --help, and lists what it accepts.
 """
 
 from __future__ import annotations
@@ -15,17 +17,61 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import typer
 from sqlalchemy import Engine
 
-from newsline.cli.context import settings
+from newsline.cli.context import say, settings
 from newsline.errors import InvalidQuery
 from newsline.store.engine import db_errors, make_engine
 from newsline.store.fold import period_start
-from newsline.store.models import create_tables
+from newsline.store.schema import create_tables
 
 DATABASE_HELP = (
     "The store is $NEWSLINE_DATABASE_URL (default: sqlite:///$NEWSLINE_HOME/newsline.db)."
 )
+#: what each --format gives, for the option's help (a command may say more of one)
+FORMAT_NOTES = {
+    "table": "for reading",
+    "text": "for reading",
+    "json": "one array",
+    "jsonl": "one object a line",
+    "csv": "a header row, then a row each",
+}
+
+
+def format_option(formats: Sequence[str], **notes: str) -> Any:
+    """``--format FORMAT``; its help lists ``formats``, each with what it gives.
+
+    The command's default must be ``formats[0]``, the form for reading; check the value
+    with ``pick_format``.
+    """
+    described = [f"{name} ({notes.get(name) or FORMAT_NOTES[name]})" for name in formats]
+    return typer.Option("--format", metavar="FORMAT", help=one_of(described) + ".")
+
+
+def pick_format(value: str, formats: Sequence[str]) -> str:
+    """The ``--format`` value, lower-cased and checked against ``formats``."""
+    return choices([value], formats, "--format")[0]
+
+
+def many_option(flag: str, metavar: str, help: str) -> Any:
+    """An option to repeat or give as ``a,b`` (``choices`` splits and checks it)."""
+    return typer.Option(flag, metavar=metavar, help=f"{help} (repeat or a,b).")
+
+
+def as_of_option(what_counts: str) -> Any:
+    """``--as-of TIME``, read by ``parse_moment``: the store as it was at that time."""
+    return typer.Option(
+        "--as-of",
+        metavar="TIME",
+        help=f"{what_counts} first seen by this time (ISO 8601, e.g. 2025-08-20T12:00:00Z; "
+        "UTC by default; a bare date means the end of that day).",
+    )
+
+
+def one_of(names: Sequence[str]) -> str:
+    """``a, b or c``: a choice as a sentence says it."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def open_store() -> Engine:
@@ -85,7 +131,7 @@ def write_records(rows: Iterable[dict[str, Any]], fmt: str, fields: Sequence[str
     """json (one array), jsonl (a line each) or csv (header + rows; lists space-joined)."""
     rows = list(rows)
     if fmt == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        write_json(rows)
     elif fmt == "jsonl":
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -106,3 +152,19 @@ def aligned(rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> list[st
         ).rstrip()
         for row in rows
     ]
+
+
+def write_json(document: object) -> None:
+    """One JSON document on stdout, indented for people and still one parse for jq."""
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def echo_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        typer.echo(line)
+
+
+def say_none_found(message: str, fmt: str) -> None:
+    """'Nothing matched' is the answer under a table, so stdout; with a data format it
+    goes to stderr, so stdout stays valid (empty) data for the next program."""
+    (typer.echo if fmt == "table" else say)(message)

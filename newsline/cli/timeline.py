@@ -7,14 +7,21 @@ from typing import Annotated
 
 import typer
 
-from newsline.cli.context import say
+from newsline.cli.context import examples, say
 from newsline.cli.store_io import (
     DATABASE_HELP,
     aligned,
+    as_of_option,
     choices,
+    echo_lines,
+    format_option,
+    many_option,
+    one_of,
     open_store,
     parse_day,
     parse_moment,
+    pick_format,
+    say_none_found,
     write_records,
 )
 from newsline.domain.event import SUBTYPES
@@ -30,14 +37,13 @@ def register(app: typer.Typer) -> None:
     """Add ``timeline`` to the console facade."""
     app.command(
         "timeline",
-        epilog=(
-            "Examples:\n\n"
-            "  newsline timeline Belarus\n\n"
-            "  newsline timeline Biélorussie --from 2025 --type meeting,agreement\n\n"
-            "  newsline timeline BY --with IRN --min-sources 2 --format json\n\n"
-            "  newsline timeline blr --from 2022-02 --to 2022-02 --format csv > blr.csv\n\n"
-            "  newsline timeline IRN --as-of 2025-08-20T12:00:00Z   # what was known then\n\n"
-            + DATABASE_HELP
+        epilog=examples(
+            "newsline timeline Belarus",
+            "newsline timeline Biélorussie --from 2025 --type meeting,agreement",
+            "newsline timeline BY --with IRN --min-sources 2 --format json",
+            "newsline timeline blr --from 2022-02 --to 2022-02 --format csv > blr.csv",
+            "newsline timeline IRN --as-of 2025-08-20T12:00:00Z   # what was known then",
+            note=DATABASE_HELP,
         ),
     )(timeline_command)
 
@@ -61,21 +67,10 @@ def timeline_command(
             "--to", metavar="DATE", help="Latest date, inclusive: --to 2022 means up to 2022-12-31."
         ),
     ] = None,
-    types: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--type",
-            metavar="TYPE",
-            help="meeting, agreement, sanctions or military (repeat or a,b).",
-        ),
-    ] = None,
+    types: Annotated[list[str] | None, many_option("--type", "TYPE", one_of(queries.TYPES))] = None,
     subtypes: Annotated[
         list[str] | None,
-        typer.Option(
-            "--subtype",
-            metavar="SUBTYPE",
-            help="e.g. visit, signed, imposed, evasion (repeat or a,b).",
-        ),
+        many_option("--subtype", "SUBTYPE", "e.g. visit, signed, imposed, evasion"),
     ] = None,
     with_country: Annotated[
         str | None,
@@ -92,18 +87,9 @@ def timeline_command(
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", help="Show the N most recent matching events.")
     ] = 100,
-    fmt: Annotated[
-        str,
-        typer.Option("--format", metavar="FORMAT", help="table (for reading), json, jsonl or csv."),
-    ] = "table",
+    fmt: Annotated[str, format_option(FORMATS)] = "table",
     as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="TIME",
-            help="What the store knew then: only events and sources first seen by this "
-            "time (ISO 8601, UTC by default; a bare date means the end of that day).",
-        ),
+        str | None, as_of_option("What the store knew then: only events and sources")
     ] = None,
 ) -> None:
     """A country's political events, oldest first.
@@ -113,7 +99,7 @@ def timeline_command(
     `newsline event ID`). Events with no date of their own are placed at the day they
     were first reported and marked with *.
     """
-    fmt = choices([fmt], FORMATS, "--format")[0]
+    fmt = pick_format(fmt, FORMATS)
     code = country_names.resolve(country)
     other = country_names.resolve(with_country) if with_country else None
     start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to", end=True)
@@ -142,8 +128,7 @@ def timeline_command(
             "--subtype": ",".join(subtypes or []), "--with": other,
             "--min-sources": min_sources if min_sources > 1 else None, "--as-of": as_of,
         }  # fmt: skip
-        message = f"no events for {code} ({country_names.name(code)}){_filters(given)}"
-        (typer.echo if fmt == "table" else say)(message)
+        say_none_found(f"no events for {code} ({country_names.name(code)}){_filters(given)}", fmt)
     elif result.truncated:
         say(
             f"showing the {limit} most recent events; older ones match too "
@@ -164,8 +149,7 @@ def print_table(result: queries.Timeline) -> None:
     count = len(result.entries)
     plural = "" if count == 1 else "s"
     typer.echo(f"{result.country} ({name}): {count} event{plural}, oldest first")
-    for line in aligned(rows, right=(3, 4)):
-        typer.echo(line)
+    echo_lines(aligned(rows, right=(3, 4)))
     if any(e.undated for e in result.entries):
         typer.echo(f"{UNDATED_MARK} undated: placed at the day it was first reported")
 

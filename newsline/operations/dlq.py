@@ -28,7 +28,7 @@ from typing import Any
 from kafka.errors import KafkaError
 
 from newsline.broker.admin import probe
-from newsline.errors import BrokerError, BrokerUnavailable, NewslineError
+from newsline.errors import BrokerError, BrokerUnavailable, DeadLetterNotFound
 from newsline.operations.log_reader import BoundedReader
 from newsline.publishing import idempotent_producer
 from newsline.topics import articles_topic, dead_letter_topic, topic_specs
@@ -40,18 +40,6 @@ REASON_CODES = (
 )  # fmt: skip
 #: header on every replayed message: which dead letter it came from (provenance only)
 REPLAY_HEADER = "newsline-replayed-from"
-
-
-class DeadLetterNotFound(NewslineError):
-    """No dead letter sits at the PARTITION:OFFSET asked for."""
-
-    code = "NL601"
-
-
-class ReplayNeedsSelector(NewslineError):
-    """``dlq replay`` without --reason, --article or --all: replaying must be explicit."""
-
-    code = "NL602"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +151,12 @@ def read_dead_letters(bootstrap: str, prefix: str) -> list[DeadLetter]:
             for batch in reader.batches()
             for r in batch
         ]
+    return oldest_first(letters)
+
+
+def oldest_first(letters: Iterable[DeadLetter]) -> list[DeadLetter]:
+    """In the order they failed (their DLQ timestamp, then place): the log's own order
+    is per partition only, and replaying versions of one article must keep their order."""
     return sorted(letters, key=lambda d: (d.timestamp_ms, d.partition, d.offset))
 
 
@@ -229,7 +223,7 @@ def replay(bootstrap: str, prefix: str, letters: Sequence[DeadLetter]) -> dict[s
     sent: dict[str, int] = {}
     try:
         futures = []
-        for letter in sorted(letters, key=lambda d: (d.timestamp_ms, d.partition, d.offset)):
+        for letter in oldest_first(letters):
             topic = replay_target(letter, prefix)
             origin = f"{dead_letter_topic(prefix)}:{letter.partition}:{letter.offset}"
             futures.append(

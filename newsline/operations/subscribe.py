@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.errors import BrokerError
 from newsline.operations.dlq import require_broker
+from newsline.operations.log_reader import BoundedReader
 from newsline.topics import event_topic
 
 
@@ -65,50 +65,20 @@ def as_line(value: bytes) -> tuple[dict[str, Any], str] | None:
 
 
 class EventTail:
-    """A group-less consumer over event topics, positioned once at the start."""
+    """A group-less consumer over event topics, positioned once at the start.
+
+    ``BoundedReader`` does the assignment (every partition, a missing topic named in one
+    line) and takes the end offsets when it starts; a tail never reads its batches, it
+    only seeks to those end offsets (unless from the beginning) and then polls on.
+    """
 
     def __init__(self, bootstrap: str, topics: list[str], from_beginning: bool) -> None:
         require_broker(bootstrap)
-        try:
-            self.consumer = KafkaConsumer(
-                bootstrap_servers=bootstrap,
-                client_id="newsline-subscribe",
-                group_id=None,
-                enable_auto_commit=False,
-                bootstrap_timeout_ms=10_000,
-            )
-        except KafkaError as exc:
-            raise BrokerUnavailable(f"no Kafka broker answers at {bootstrap}: {exc}") from exc
-        try:
-            self.partitions = self._assign(bootstrap, topics, from_beginning)
-        except KafkaError as exc:
-            self.consumer.close()
-            raise BrokerError(f"cannot subscribe to {', '.join(topics)}: {exc}") from exc
-        except BrokerError:
-            self.consumer.close()
-            raise
-
-    def _assign(self, bootstrap: str, topics: list[str], from_beginning: bool) -> list:
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in topics
-            for p in sorted(self.consumer.partitions_for_topic(topic) or ())
-        ]
-        missing = [t for t in topics if not any(tp.topic == t for tp in partitions)]
-        if missing:
-            raise BrokerError(
-                f"topic(s) {', '.join(missing)} do not exist at {bootstrap} "
-                "(check NEWSLINE_TOPIC_PREFIX, or run `newsline topics create`)"
-            )
-        self.consumer.assign(partitions)
-        starts = (
-            self.consumer.beginning_offsets(partitions)
-            if from_beginning
-            else self.consumer.end_offsets(partitions)
-        )
-        for tp, offset in starts.items():
-            self.consumer.seek(tp, offset)
-        return partitions
+        self.reader = BoundedReader(bootstrap, topics, "newsline-subscribe")
+        self.consumer = self.reader.consumer
+        if not from_beginning:
+            for tp, offset in self.reader.bounds.end.items():
+                self.consumer.seek(tp, offset)
 
     def events(
         self,
@@ -150,7 +120,7 @@ class EventTail:
                     return
 
     def close(self) -> None:
-        self.consumer.close()
+        self.reader.close()
 
     def __enter__(self) -> EventTail:
         return self

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsline.dead_letters import Origin, dead_letter
+from newsline.errors import DeadLetterNotFound
 from newsline.operations import dlq
 from newsline.operations.status import PartitionLag, Status, TopicStatus, reconcile
 from newsline.operations.subscribe import as_line, involves
@@ -53,11 +54,11 @@ def test_find_takes_partition_offset_or_an_unambiguous_offset() -> None:
 
     assert dlq.find(letters, "2:0").article_id == "c"
     assert dlq.find(letters, "1").article_id == "b"
-    with pytest.raises(dlq.DeadLetterNotFound, match=r"several partitions \(0:0, 2:0\)"):
+    with pytest.raises(DeadLetterNotFound, match=r"several partitions \(0:0, 2:0\)"):
         dlq.find(letters, "0")
-    with pytest.raises(dlq.DeadLetterNotFound, match="no dead letter at 5:5"):
+    with pytest.raises(DeadLetterNotFound, match="no dead letter at 5:5"):
         dlq.find(letters, "5:5")
-    with pytest.raises(dlq.DeadLetterNotFound, match="not PARTITION:OFFSET"):
+    with pytest.raises(DeadLetterNotFound, match="not PARTITION:OFFSET"):
         dlq.find(letters, "x")
 
 
