@@ -125,6 +125,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--skip-end-to-end", action="store_true", help="skip the end-to-end throughput")
     add("--skip-latency", action="store_true", help="skip the latency phase")
     add(
+        "--profile-worker",
+        type=Path,
+        metavar="FILE",
+        help="run the worker under cProfile; its stats go to FILE (read them with pstats)",
+    )
+    add(
         "--keep",
         action="store_true",
         help="keep the temporary home (worker log, store, broker data) and print where",
@@ -132,7 +138,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.articles < 1 or args.rate <= 0 or args.latency_seconds <= 0:
         parser.error("--articles, --rate and --latency-seconds must be positive")
-    return args  # fmt: skip
+    return args
 
 
 def say(message: str) -> None:

@@ -1,7 +1,8 @@
 """The real ``newsline worker`` in a subprocess, its memory and CPU sampled every second.
 
 psutil is not a dependency, so the samples come from ``/proc/<pid>/status`` (VmRSS)
-and ``/proc/<pid>/stat`` (user + system CPU ticks): Linux only, which is where the
+``/proc/<pid>/stat`` (user + system CPU ticks) and each thread's ``schedstat`` (time
+spent waiting for a CPU): Linux only, which is where the
 benchmark runs. Each sample carries the benchmark phase it was taken in, so memory
 can be judged from the end of warm-up on and CPU per phase.
 """
@@ -42,12 +43,28 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def run_queue_seconds(pid: int) -> float:
+    """Time ``pid``'s threads spent runnable but waiting for a CPU (/proc/.../schedstat).
+
+    On a machine shared with other work this is the share of the run the worker
+    wanted a core and did not get one: it separates "slow" from "starved".
+    """
+    total = 0
+    for schedstat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            total += int(schedstat.read_text().split()[1])  # ns on the run queue
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
+
+
 @dataclass(frozen=True, slots=True)
 class Sample:
     at: float  # time.monotonic()
     phase: str
     rss_mb: float
     cpu_s: float
+    waited_s: float  # on the run queue, cumulative
 
 
 class WatchedWorker:
@@ -92,7 +109,7 @@ class WatchedWorker:
         rss, cpu = rss_mb(self.pid), cpu_seconds(self.pid)
         if rss is None or cpu is None:
             return None
-        sample = Sample(time.monotonic(), self.phase, rss, cpu)
+        sample = Sample(time.monotonic(), self.phase, rss, cpu, run_queue_seconds(self.pid))
         self.samples.append(sample)
         return sample
 
