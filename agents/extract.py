@@ -1,4 +1,5 @@
-"""Extract: run the engine on each valid article and publish every event on its topic."""
+"""Extract: run the engine on each valid article, publish every event on its topic and
+one extraction record (the event ids found) per article."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import faust
 
 from agents.dead_letters import send_dead_letter
 from agents.topics import WorkerTopics
-from newsline.event_messages import event_message
-from newsline.extraction import extract
+from newsline.event_messages import event_message, extraction_message
+from newsline.extraction import EXTRACTOR_VERSION, extract
 from newsline.readers import article_from_mapping
 
 AGENT = "extract"
@@ -37,3 +38,10 @@ def register(app: faust.App, topics: WorkerTopics) -> None:
                     key=message["event_id"].encode("ascii"),
                     value=json.dumps(message, ensure_ascii=False).encode("utf-8"),
                 )
+            # After the run's events: the record that lets the timeline retire the
+            # mentions an earlier run found and this one did not.
+            record = extraction_message(article, events, extracted_at, EXTRACTOR_VERSION)
+            await topics.extractions.send(
+                key=article.id.encode("utf-8"),
+                value=json.dumps(record, ensure_ascii=False).encode("utf-8"),
+            )

@@ -1,4 +1,5 @@
-"""Timeline: fold event messages into the store, offsets in the same transaction.
+"""Timeline: fold event messages and extraction records into the store, offsets in the
+same transaction.
 
 Batches of up to ``BATCH`` events (or what arrived within ``WITHIN`` seconds) are
 applied in one transaction with their topic/partition/offsets; the projector skips
@@ -42,13 +43,16 @@ log = logging.getLogger("newsline.agents")
 
 
 def register(app: faust.App, topics: WorkerTopics, projector: Projector) -> None:
-    @app.agent(topics.all_events, name=AGENT, concurrency=1)
+    records_topic = topics.extractions.get_topic_name()
+
+    @app.agent(topics.timeline_inputs, name=AGENT, concurrency=1)
     async def fold_events(stream: faust.StreamT) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
             records: list[Record] = []
             for event in batch:
                 message = event.message
-                value, found = _checked(event.value)
+                contract = "extraction.v1" if message.topic == records_topic else "event.v1"
+                value, found = _checked(event.value, contract)
                 if found:
                     await send_dead_letter(
                         topics.dead_letters, event, "schema_violation", "; ".join(found[:5]), AGENT
@@ -58,11 +62,11 @@ def register(app: faust.App, topics: WorkerTopics, projector: Projector) -> None
             await apply_until_stored(projector, records)
 
 
-def _checked(raw: Any) -> tuple[Any, list[str]]:
-    """The decoded message and what breaks the event contract in it (empty: valid)."""
+def _checked(raw: Any, contract: str) -> tuple[Any, list[str]]:
+    """The decoded message and what breaks its contract (empty: valid)."""
     try:
         value = json.loads(raw)
-        return value, problems("event.v1", value)
+        return value, problems(contract, value)
     except (ValueError, TypeError) as exc:
         return None, [f"not JSON: {exc}"]
 

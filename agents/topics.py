@@ -16,6 +16,7 @@ from newsline.topics import (
     articles_topic,
     dead_letter_topic,
     event_topic,
+    extractions_topic,
     valid_articles_topic,
 )
 
@@ -25,7 +26,9 @@ class WorkerTopics:
     articles: faust.TopicT
     valid: faust.TopicT
     events: dict[str, faust.TopicT]
-    all_events: faust.TopicT
+    extractions: faust.TopicT
+    #: what the timeline folds: the four event topics and the extraction records
+    timeline_inputs: faust.TopicT
     dead_letters: faust.TopicT
 
 
@@ -45,6 +48,7 @@ def worker_topics(app: faust.App, settings: Settings) -> WorkerTopics:
         articles=raw(articles_topic(prefix)),
         valid=raw(valid_articles_topic(prefix)),
         events={kind: raw(name) for kind, name in names.items()},
-        all_events=raw(*names.values()),
+        extractions=raw(extractions_topic(prefix)),
+        timeline_inputs=raw(*names.values(), extractions_topic(prefix)),
         dead_letters=raw(dead_letter_topic(prefix)),
     )

@@ -23,6 +23,7 @@ from newsline.topics import (
     articles_topic,
     dead_letter_topic,
     event_topic,
+    extractions_topic,
     valid_articles_topic,
 )
 
@@ -62,6 +63,7 @@ def worker_group(settings: Settings) -> str:
 def measure(settings: Settings, bootstrap: str, projector: Projector) -> PipelineProgress:
     prefix = settings.topic_prefix
     events = [event_topic(prefix, kind) for kind in EVENT_TYPES]
+    events.append(extractions_topic(prefix))  # the timeline folds the records too
     inputs = {
         "ingest": [articles_topic(prefix)],
         "extract": [valid_articles_topic(prefix)],

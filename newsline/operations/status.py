@@ -57,6 +57,7 @@ from newsline.topics import (
     articles_topic,
     dead_letter_topic,
     event_topic,
+    extractions_topic,
     topic_specs,
     valid_articles_topic,
 )
@@ -287,8 +288,8 @@ def _broker_part(
     if positions is None:
         status.notes.append("timeline lag unknown: the store does not answer")
     else:
-        for kind in EVENT_TYPES:
-            topic = event_topic(prefix, kind)
+        for topic in [*(event_topic(prefix, kind) for kind in EVENT_TYPES),
+                      extractions_topic(prefix)]:  # fmt: skip
             for partition, end in by_topic.get(topic, {}).items():
                 done = min(positions.get((topic, partition), 0), end)
                 status.lags.append(PartitionLag("timeline", topic, partition, done, end))
@@ -299,8 +300,10 @@ def reconcile(status: Status, prefix: str, *, timeline_known: bool = True) -> Re
     """The reconciliation from measured topics, lags and dead letters (pure)."""
     messages = {t.name: t.messages for t in status.topics}
 
-    def pending(agent: str) -> int:
-        return sum(lag.lag for lag in status.lags if lag.agent == agent)
+    records = extractions_topic(prefix)
+
+    def pending(agent: str) -> int:  # of the messages counted here: not extraction records
+        return sum(lag.lag for lag in status.lags if lag.agent == agent and lag.topic != records)
 
     published = messages.get(articles_topic(prefix), 0)
     valid = messages.get(valid_articles_topic(prefix), 0)
