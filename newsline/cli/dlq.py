@@ -77,8 +77,7 @@ def list_command(
     wanted = choices(reasons or [], dlq.REASON_CODES, "--reason")
     letters = _dead_letters()
     total = len(letters)
-    if wanted:
-        letters = [d for d in letters if d.reason_code in wanted]
+    letters = dlq.select(letters, wanted, everything=True)
     matching = len(letters)
     if limit is not None:
         letters = letters[-limit:]

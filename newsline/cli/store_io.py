@@ -102,6 +102,14 @@ def parse_day(text: str | None, option: str, *, end: bool = False) -> date | Non
     return first
 
 
+def parse_period(date_from: str | None, date_to: str | None) -> tuple[date | None, date | None]:
+    """``--from`` and ``--to`` as the first and the last day they cover, checked in order."""
+    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to", end=True)
+    if start and end and start > end:
+        raise InvalidQuery(f"--from {date_from} is after --to {date_to}")
+    return start, end
+
+
 def parse_moment(text: str | None, option: str = "--as-of") -> datetime | None:
     """An ISO 8601 time (UTC when no zone is given); a bare date means the end of that day."""
     if text is None:

@@ -18,14 +18,13 @@ from newsline.cli.store_io import (
     many_option,
     one_of,
     open_store,
-    parse_day,
     parse_moment,
+    parse_period,
     pick_format,
     say_none_found,
     write_records,
 )
 from newsline.domain.event import SUBTYPES
-from newsline.errors import InvalidQuery
 from newsline.store import country_names, queries
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -102,9 +101,7 @@ def timeline_command(
     fmt = pick_format(fmt, FORMATS)
     code = country_names.resolve(country)
     other = country_names.resolve(with_country) if with_country else None
-    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to", end=True)
-    if start and end and start > end:
-        raise InvalidQuery(f"--from {date_from} is after --to {date_to}")
+    start, end = parse_period(date_from, date_to)
     result = queries.timeline(
         open_store(),
         code,
