@@ -15,13 +15,16 @@ tests' local broker) means PLAINTEXT.
 
 from __future__ import annotations
 
+import logging
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsline.errors import ConfigError
-from newsline.redaction import MaskedStr, Secret
+from newsline.redaction import MaskedStr, Secret, scrubbed
 
 if TYPE_CHECKING:  # faust is heavy; only the worker imports it
     from faust.types.auth import CredentialsT
@@ -163,6 +166,50 @@ def ssl_context(security: KafkaSecurity) -> ssl.SSLContext:
                 f"({_ssl_reason(exc)}); check the files and KAFKA_SSL_KEY_PASSWORD"
             ) from None
     return context
+
+
+def unreachable_hint(bootstrap: str) -> str:
+    """What to check when no broker answers at ``bootstrap``, by how it is reached."""
+    if security_of(bootstrap).protocol == "PLAINTEXT":
+        return "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
+    return "check KAFKA_BOOTSTRAP_SERVERS and the KAFKA_SASL_* / KAFKA_SSL_* settings"
+
+
+class _FailureLog(logging.Handler):
+    """Keeps the first reason kafka-python logs for a failed connection attempt."""
+
+    def __init__(self, secrets: tuple[str | None, ...]) -> None:
+        super().__init__(logging.WARNING)
+        self.secrets = secrets
+        self.reasons: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        for marker in ("Bootstrap connection to ", "Connection failed: "):
+            if marker in message and not self.reasons:
+                reason = message.split("failed: ", 1)[-1].split(" (backoff", 1)[0]
+                self.reasons.append(scrubbed(reason, *self.secrets))
+
+
+@contextmanager
+def connection_failures(bootstrap: str) -> Iterator[list[str]]:
+    """Why kafka-python's connections to ``bootstrap`` failed, as it logged them.
+
+    Its exception only says the bootstrap timed out; the cause (bad credentials, an
+    unverified certificate, a refused connection) is in its log. The list holds at
+    most one reason, scrubbed of the configured secrets.
+    """
+    security = security_of(bootstrap)
+    secrets = tuple(
+        s.reveal() for s in (security.sasl_password, security.ssl_key_password) if s is not None
+    )
+    handler = _FailureLog(secrets)
+    logger = logging.getLogger("kafka")
+    logger.addHandler(handler)
+    try:
+        yield handler.reasons
+    finally:
+        logger.removeHandler(handler)
 
 
 def _masked(secret: Secret | None) -> str | None:

@@ -15,23 +15,24 @@ from kafka.errors import KafkaError
 
 from newsline.domain.article import Article
 from newsline.errors import BrokerError, BrokerUnavailable
-from newsline.kafka_security import kafka_client_options
+from newsline.kafka_security import connection_failures, kafka_client_options, unreachable_hint
 
 
 def idempotent_producer(bootstrap: str, client_id: str, linger_ms: int = 5) -> KafkaProducer:
     """The producer every newsline writer uses: idempotent, acks=all, one clear error."""
     try:
-        return KafkaProducer(
-            **kafka_client_options(bootstrap),
-            client_id=client_id,
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=linger_ms,
-        )
+        with connection_failures(bootstrap) as failures:
+            return KafkaProducer(
+                **kafka_client_options(bootstrap),
+                client_id=client_id,
+                acks="all",
+                enable_idempotence=True,
+                linger_ms=linger_ms,
+            )
     except KafkaError as exc:
+        reason = failures[0] if failures else type(exc).__name__
         raise BrokerUnavailable(
-            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); "
-            "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
+            f"no Kafka broker answers at {bootstrap} ({reason}); {unreachable_hint(bootstrap)}"
         ) from exc
 
 

@@ -18,7 +18,11 @@ from kafka.admin import ConfigResource, ConfigResourceType
 from kafka.errors import KafkaError
 
 from newsline.errors import BrokerError, BrokerUnavailable
-from newsline.kafka_security import kafka_client_options
+from newsline.kafka_security import (
+    connection_failures,
+    kafka_client_options,
+    unreachable_hint,
+)
 from newsline.topics import TopicSpec
 
 TOPIC_ALREADY_EXISTS = 36
@@ -38,16 +42,17 @@ class TopicState:
 def admin_client(bootstrap: str, timeout_s: float = 10.0) -> Iterator[KafkaAdminClient]:
     """An admin client, closed afterwards; an unreachable cluster is BrokerUnavailable."""
     try:
-        client = KafkaAdminClient(
-            **kafka_client_options(bootstrap),
-            client_id="newsline-admin",
-            request_timeout_ms=int(timeout_s * 1000),
-            bootstrap_timeout_ms=int(timeout_s * 1000),
-        )
+        with connection_failures(bootstrap) as failures:
+            client = KafkaAdminClient(
+                **kafka_client_options(bootstrap),
+                client_id="newsline-admin",
+                request_timeout_ms=int(timeout_s * 1000),
+                bootstrap_timeout_ms=int(timeout_s * 1000),
+            )
     except KafkaError as exc:
+        reason = failures[0] if failures else type(exc).__name__
         raise BrokerUnavailable(
-            f"no Kafka broker answers at {bootstrap} ({type(exc).__name__}); "
-            "start one with `newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
+            f"no Kafka broker answers at {bootstrap} ({reason}); {unreachable_hint(bootstrap)}"
         ) from exc
     try:
         yield client

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from newsline.broker.admin import probe
+from kafka.errors import KafkaError
+
+from newsline.broker.admin import admin_client, probe
 from newsline.broker.local import LocalBroker
 from newsline.config import Settings
 from newsline.errors import BrokerUnavailable
@@ -18,14 +20,19 @@ def ensure_broker(settings: Settings) -> str:
     if settings.uses_local_broker:
         return LocalBroker(settings).start().state.bootstrap
     bootstrap = settings.bootstrap_servers
-    if probe(bootstrap) is None:
-        security = settings.kafka_security
-        hint = (
-            ""
-            if security.protocol == "PLAINTEXT"
-            else f" with {security.describe()}: check the address, credentials and CA file"
-        )
-        raise BrokerUnavailable(
-            f"no Kafka broker answers at KAFKA_BOOTSTRAP_SERVERS={bootstrap}{hint}"
-        )
+    if settings.kafka_security.protocol == "PLAINTEXT":
+        if probe(bootstrap) is None:
+            raise BrokerUnavailable(
+                f"no Kafka broker answers at KAFKA_BOOTSTRAP_SERVERS={bootstrap}"
+            )
+        return bootstrap
+    # A secured cluster: admin_client's error says why the login or handshake failed.
+    with admin_client(bootstrap) as client:
+        try:
+            client.describe_cluster()
+        except KafkaError as exc:
+            raise BrokerUnavailable(
+                f"the Kafka cluster at {bootstrap} ({settings.kafka_security.describe()}) "
+                f"refused a metadata request: {exc}"
+            ) from exc
     return bootstrap

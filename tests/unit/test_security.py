@@ -391,9 +391,11 @@ def test_a_secured_remote_cluster_never_starts_the_local_broker(tmp_path: Path) 
     with pytest.raises(BrokerUnavailable) as raised:
         ensure_broker(settings)
 
-    assert str(raised.value) == (
-        "no Kafka broker answers at KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1 with SASL_PLAINTEXT, "
-        "SCRAM-SHA-512 as newsline: check the address, credentials and CA file"
+    message = str(raised.value)
+    assert message.startswith("no Kafka broker answers at 127.0.0.1:1 (KafkaConnectionError: ")
+    assert "ECONNREFUSED" in message  # kafka-python's own reason, from its log
+    assert message.endswith(
+        "; check KAFKA_BOOTSTRAP_SERVERS and the KAFKA_SASL_* / KAFKA_SSL_* settings"
     )
     assert not (tmp_path / "broker").exists()
 
