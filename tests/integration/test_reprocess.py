@@ -4,16 +4,17 @@ the extract agent publishes, nothing deleted; folded, it does not double-count."
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from newsline.contracts import problems
-from newsline.event_messages import event_message
+from newsline.event_messages import event_message, extraction_message
 from newsline.extraction import EXTRACTOR_VERSION, extract
 from newsline.publishing import encode_article
-from newsline.topics import EVENT_TYPES, articles_topic, event_topic
+from newsline.topics import EVENT_TYPES, articles_topic, event_topic, extractions_topic
 
 from .operations_support import answers, create_topics
 from .pipeline_support import consume_all, newsline, pipeline_env, produce
@@ -98,3 +99,33 @@ def test_unreachable_broker_is_one_line(tmp_path: Path) -> None:
     assert result.stderr == (
         "error [NL201]: no Kafka broker answers at KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1\n"
     )
+
+
+def test_reprocessing_retires_what_an_older_extractor_found_alone(env: dict) -> None:
+    prefix, bootstrap = env["NEWSLINE_TOPIC_PREFIX"], env["KAFKA_BOOTSTRAP_SERVERS"]
+    old_at = datetime(2025, 8, 20, 9, 0, tzinfo=UTC)
+    (visit,) = [e for e in extract(SEED) if e.subtype == "visit"]
+    wrong = replace(visit, subtype="summit")  # what an older extractor got wrong
+    mention = {**event_message(SEED, wrong, old_at), "extractor": "newsline-rules/0.0.9"}
+    old_run = extraction_message(SEED, [wrong], old_at, "newsline-rules/0.0.9")
+    produce(bootstrap, event_topic(prefix, "meeting"), [
+        (mention["event_id"].encode(), json.dumps(mention).encode()),
+    ])  # fmt: skip
+    produce(bootstrap, extractions_topic(prefix), [
+        (SEED.id.encode(), json.dumps(old_run).encode()),
+    ])  # fmt: skip
+
+    assert newsline(env, "reprocess").returncode == 0
+    assert newsline(env, "rebuild").returncode == 0
+
+    (record,) = [
+        json.loads(r.value)
+        for r in consume_all(bootstrap, extractions_topic(prefix))
+        if json.loads(r.value)["extractor"] == EXTRACTOR_VERSION
+    ]
+    assert problems("extraction.v1", record) == [] and len(record["event_ids"]) == 10
+    timeline = newsline(env, "timeline", "BLR", "--format", "jsonl")
+    shown = {json.loads(line)["event_id"] for line in timeline.stdout.splitlines()}
+    assert len(shown) == 7 and mention["event_id"] not in shown
+    detail = json.loads(newsline(env, "event", mention["event_id"], "--format", "json").stdout)
+    assert detail["source_count"] == 0 and detail["sources"][0]["superseded"]
