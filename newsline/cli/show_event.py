@@ -77,7 +77,13 @@ def describe(detail: queries.EventDetail) -> list[str]:
     for a in detail.actors:
         title = f" ({a.title})" if a.title else ""
         lines.append(f"  {a.role:<{width}}  {a.code:<4}  {' / '.join(a.names)}{title}")
-    lines.append(f"sources ({len(detail.sources)})")
+    retired = len(detail.sources) - e.source_count
+    lines.append(
+        f"sources ({len(detail.sources)}"
+        + (f"; {retired} superseded by a later extraction of their article)" if retired else ")")
+    )
+    if e.source_count == 0:
+        lines.append("  (no current source: the event is not on any timeline)")
     for number, s in enumerate(detail.sources, start=1):
         about = ", ".join(
             part
@@ -98,6 +104,7 @@ def describe(detail: queries.EventDetail) -> list[str]:
             f"{s.extractor}",
             f"confidence {s.confidence:.2f}",
             f"first seen {_utc(s.first_seen)}",
+            f"superseded {_utc(s.superseded)}" if s.superseded else None,
         ]
         lines.append("      " + " · ".join(h for h in how if h))
     return lines

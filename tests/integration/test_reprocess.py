@@ -129,3 +129,6 @@ def test_reprocessing_retires_what_an_older_extractor_found_alone(env: dict) -> 
     assert len(shown) == 7 and mention["event_id"] not in shown
     detail = json.loads(newsline(env, "event", mention["event_id"], "--format", "json").stdout)
     assert detail["source_count"] == 0 and detail["sources"][0]["superseded"]
+    table = newsline(env, "event", mention["event_id"]).stdout
+    assert "sources (1; 1 superseded by a later extraction of their article)" in table
+    assert "not on any timeline" in table
