@@ -45,6 +45,7 @@ from sqlalchemy import Engine, func, select
 from newsline.broker.admin import probe
 from newsline.config import Settings
 from newsline.errors import NewslineError, StoreError
+from newsline.kafka_security import unreachable_hint
 from newsline.operations.dlq import read_dead_letters
 from newsline.operations.worker_guard import active_members
 from newsline.pipeline_progress import committed_offsets, end_offsets, worker_group
@@ -209,8 +210,8 @@ def collect(settings: Settings) -> Status:
     cluster = probe(settings.bootstrap_servers)
     if cluster is None:
         status.broker_error = (
-            f"no Kafka broker answers at {settings.bootstrap_servers}; start one with "
-            "`newsline broker start` or check KAFKA_BOOTSTRAP_SERVERS"
+            f"no Kafka broker answers at {settings.bootstrap_servers}; "
+            f"{unreachable_hint(settings.bootstrap_servers)}"
         )
         return status
     status.brokers = len(cluster.get("brokers") or [])

@@ -517,6 +517,9 @@ def test_status_names_the_masked_store_and_the_broker(secret_env: dict[str, str]
 
     assert "postgresql://newsline:***@127.0.0.1:1/news" in result.stdout + result.stderr
     assert "127.0.0.1:1" in result.stdout + result.stderr
+    assert "check KAFKA_BOOTSTRAP_SERVERS and the KAFKA_SASL_* / KAFKA_SSL_* settings" in (
+        result.stdout + result.stderr
+    )
 
 
 # -- the audit, kept true -------------------------------------------------------------
