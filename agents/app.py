@@ -41,6 +41,11 @@ def create_app(settings: Settings) -> faust.App:
         # A killed worker's partitions move to a live one after this long, not 60 s.
         broker_session_timeout=15.0,
         broker_heartbeat_interval=3.0,
+        # No standby copies of the seen-articles table: Faust 0.15's recovery stalls
+        # ("No event received for active tp ...") when a standby partition becomes
+        # active after a member dies, and that partition's agents never resume. A
+        # partition that moves is restored from its changelog instead (seconds here).
+        table_standby_replicas=0,
     )
 
 

@@ -44,15 +44,16 @@ def newsline(env: dict[str, str], *args: str, stdin: str | None = None):
 class Worker:
     """``newsline worker`` in a subprocess, its output in a log file for diagnosis."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *args: str) -> None:
         self.env = env
         self.log = log
+        self.args = args  # extra ``newsline worker`` options, e.g. ("--loglevel", "info")
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Worker:
         with self.log.open("ab") as sink:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "newsline", "worker"],
+                [sys.executable, "-m", "newsline", "worker", *self.args],
                 env=self.env, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT,
             )  # fmt: skip
         return self
