@@ -175,20 +175,31 @@ def unreachable_hint(bootstrap: str) -> str:
     return "check KAFKA_BOOTSTRAP_SERVERS and the KAFKA_SASL_* / KAFKA_SSL_* settings"
 
 
-class _FailureLog(logging.Handler):
-    """Keeps the first reason kafka-python logs for a failed connection attempt."""
+#: words of a reason that names the cause, preferred over a bare "socket disconnected"
+_SPECIFIC = ("Authentication", "Sasl", "SSL", "Handshake", "certificate")
 
-    def __init__(self, secrets: tuple[str | None, ...]) -> None:
+
+class _FailureLog(logging.Handler):
+    """Keeps the most telling reason kafka-python logs for a failed connection attempt.
+
+    A broker that refuses a login often just closes the socket, and the client logs a
+    bare "socket disconnected"; when any attempt names the cause (authentication, TLS),
+    that reason wins over the first one.
+    """
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
         super().__init__(logging.WARNING)
         self.secrets = secrets
         self.reasons: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        for marker in ("Bootstrap connection to ", "Connection failed: "):
-            if marker in message and not self.reasons:
-                reason = message.split("failed: ", 1)[-1].split(" (backoff", 1)[0]
-                self.reasons.append(scrubbed(reason, *self.secrets))
+        if not any(m in message for m in ("Bootstrap connection to ", "Connection failed: ")):
+            return
+        reason = scrubbed(message.split("failed: ", 1)[-1].split(" (backoff", 1)[0], *self.secrets)
+        specific = any(word in reason for word in _SPECIFIC)
+        if not self.reasons or (specific and not any(w in self.reasons[0] for w in _SPECIFIC)):
+            self.reasons[:] = [reason]
 
 
 @contextmanager

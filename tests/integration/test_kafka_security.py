@@ -125,8 +125,11 @@ def test_a_wrong_password_is_one_clear_line(secured_env: dict[str, str], tmp_pat
 
     assert result.returncode == 1
     assert result.stderr.startswith("error [NL201]: no Kafka broker answers at 127.0.0.1:")
-    assert "SaslAuthenticationFailedError" in result.stderr
-    assert "invalid credentials with SASL mechanism SCRAM-SHA-512" in result.stderr
+    # The broker answers a failed login with the reason or, as often, by closing the
+    # socket first (kafka-python then knows only "socket disconnected").
+    assert (
+        "SaslAuthenticationFailedError" in result.stderr or "socket disconnected" in result.stderr
+    ), result.stderr
     assert result.stderr.rstrip().endswith("the KAFKA_SASL_* / KAFKA_SSL_* settings")
     assert result.stderr.count("\n") == 1
     assert "not-the-password" not in result.stderr

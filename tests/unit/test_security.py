@@ -29,6 +29,7 @@ from newsline.errors import BrokerUnavailable, ConfigError, StoreError, StoreUna
 from newsline.kafka_security import (
     KafkaEndpoint,
     KafkaSecurity,
+    connection_failures,
     faust_credentials,
     kafka_client_options,
     kafka_python_options,
@@ -376,6 +377,25 @@ def test_kafka_python_debug_log_and_errors_never_show_the_password(
     assert "'sasl_plain_password': '***'" in caplog.text
     assert CANARY not in caplog.text
     assert CANARY not in str(raised.value)
+
+
+def test_the_most_telling_connection_failure_is_kept_and_scrubbed() -> None:
+    endpoint = KafkaEndpoint("k:9096", KafkaSecurity("SASL_SSL", "PLAIN", "u", Secret(CANARY)))
+    log = logging.getLogger("kafka.net.manager")
+
+    with connection_failures(endpoint) as reasons:
+        log.warning(
+            "Bootstrap connection to b-0 failed: %s (backoff 0.05 secs)", "socket disconnected"
+        )
+        log.warning(
+            "Bootstrap connection to b-0 failed: SaslAuthenticationFailedError: bad %s (backoff 1)",
+            CANARY,
+        )
+        log.warning("Bootstrap connection to b-0 failed: KafkaConnectionError: socket disconnected")
+
+    assert reasons == ["SaslAuthenticationFailedError: bad ***"]
+    assert not any(isinstance(h, logging.Handler) and hasattr(h, "reasons")
+                   for h in logging.getLogger("kafka").handlers)  # fmt: skip
 
 
 def test_a_secured_remote_cluster_never_starts_the_local_broker(tmp_path: Path) -> None:
