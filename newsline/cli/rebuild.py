@@ -38,23 +38,23 @@ def rebuild_command(
 ) -> None:
     """Rebuild the timeline store from the event topics, then swap it in atomically.
 
-    Reads every event topic from offset 0 up to where it ended when the rebuild
-    started, folds it into a new SQLite file beside the store (or a new PostgreSQL
-    schema), and replaces the store with it in one step: readers see the old store
-    or the new one, never a half-built one, and a failed rebuild changes nothing.
-    The worker must be stopped when the configured store is rebuilt; the rebuild
-    refuses while the worker's consumer group has a live member.
+    Reads every event topic and the extraction records from offset 0 up to where
+    they ended when the rebuild started, folds them into a new SQLite file beside the
+    store (or a new PostgreSQL schema), and replaces the store with it in one step:
+    readers see the old store or the new one, never a half-built one, and a failed
+    rebuild changes nothing. The worker must be stopped when the configured store is
+    rebuilt; the rebuild refuses while the worker's consumer group has a live member.
     """
     config = settings()
     ensure_broker(config)
 
     def progress(read: int, total: int, seconds: float) -> None:
-        say(f"rebuild: {read:,}/{total:,} events read, {read / seconds:,.0f} events/s")
+        say(f"rebuild: {read:,}/{total:,} messages read, {read / seconds:,.0f} messages/s")
 
     report = rebuild(config, into, progress)
     skipped = f", {report.skipped:,} malformed skipped" if report.skipped else ""
     say(
-        f"rebuilt {report.target}: {report.read:,} events read from {report.partitions} "
+        f"rebuilt {report.target}: {report.read:,} messages read from {report.partitions} "
         f"partitions{skipped}, {report.events:,} events in the store, "
-        f"{report.seconds:.1f} s, {report.rate:,.0f} events/s"
+        f"{report.seconds:.1f} s, {report.rate:,.0f} messages/s"
     )

@@ -31,6 +31,7 @@ from newsline.operations.staging import stage
 from newsline.operations.worker_guard import active_members
 from newsline.pipeline_progress import worker_group
 from newsline.redaction import masked_url
+from newsline.store.bulk import bulk_loading
 from newsline.store.engine import db_errors, make_engine
 from newsline.store.fold import is_extraction, parse_extraction, parse_mention
 from newsline.store.models import Event
@@ -76,7 +77,7 @@ def rebuild(
     with BoundedReader(settings.bootstrap_servers, topics, "newsline-rebuild") as reader:
         staging = stage(target)
         try:
-            engine = make_engine(staging.url)
+            engine = bulk_loading(make_engine(staging.url))
             try:
                 read, skipped = _fold(Projector(engine), reader, progress, started)
                 with db_errors(), engine.connect() as connection:

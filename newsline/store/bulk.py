@@ -5,19 +5,44 @@ more than the database's own work (measured by bench/query.py). Rows the project
 knows are absent (it looked inside the same transaction, and one event lives in one
 partition) go in through the driver's bulk path instead: COPY on PostgreSQL
 (psycopg), ``executemany`` on SQLite, with values already in the form SQLAlchemy
-stores (ISO dates; ``YYYY-MM-DD HH:MM:SS.ffffff`` times; 0/1 booleans), so reads
+stores (ISO dates; ``YYYY-MM-DD HH:MM:SS.ffffff`` times; booleans as 0/1), so reads
 through SQLAlchemy see exactly what an ORM insert would have written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, DateTime, Table
+from sqlalchemy import Connection, Date, DateTime, Engine, Table, event
 
 _CHUNK = 900  # ids per IN (...) list: under every driver's parameter limit
+
+
+def bulk_loading(engine: Engine) -> Engine:
+    """``engine`` tuned for filling a store nobody reads yet (a rebuild's staging store).
+
+    Commits stop waiting for the disk (SQLite ``synchronous=OFF``, PostgreSQL
+    ``synchronous_commit=off``) and SQLite skips its per-row foreign-key checks: the
+    projector writes parents first anyway. A crash can lose the last commits, which
+    costs nothing here: a failed rebuild discards its staging store.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _tune(connection, _record) -> None:
+        cursor = connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA foreign_keys=OFF")
+            cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB of page cache
+        elif engine.dialect.name == "postgresql":
+            cursor.execute("SET synchronous_commit TO off")
+        cursor.close()
+
+    engine.dispose()  # pooled connections predate the listener
+    return engine
 
 
 def insert_new(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -82,28 +107,34 @@ def chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 def _sqlite_rows(table: Table, rows: Sequence[dict[str, Any]]) -> list[Sequence[Any]]:
-    """Row tuples with dates, times and booleans in SQLAlchemy's SQLite storage form."""
-    row_values = itemgetter(*(c.name for c in table.columns))
-    converters = [
-        (index, _SQLITE_FORM[kind])
-        for index, column in enumerate(table.columns)
-        for kind in _SQLITE_FORM
-        if isinstance(column.type, kind)
-    ]
+    """Row tuples with dates and times in SQLAlchemy's SQLite storage form (booleans
+    need nothing: sqlite3 binds a bool as the 0/1 SQLAlchemy writes)."""
+    row_values, converters = _sqlite_form(table)
     if not converters:
         return [row_values(row) for row in rows]
     converted = []
     for row in rows:
         values = list(row_values(row))
         for index, convert in converters:
-            if values[index] is not None:
-                values[index] = convert(values[index])
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
         converted.append(tuple(values))
     return converted
+
+
+@cache
+def _sqlite_form(table: Table) -> tuple[Callable[[dict], tuple], list[tuple[int, Callable]]]:
+    converters = [
+        (index, convert)
+        for index, column in enumerate(table.columns)
+        for kind, convert in _SQLITE_FORM.items()
+        if isinstance(column.type, kind)
+    ]
+    return itemgetter(*(c.name for c in table.columns)), converters
 
 
 _SQLITE_FORM: dict[type, Callable[[Any], Any]] = {
     DateTime: lambda v: v.isoformat(" ", "microseconds"),
     Date: lambda v: v.isoformat(),
-    Boolean: int,
 }

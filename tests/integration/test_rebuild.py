@@ -68,8 +68,8 @@ def test_rebuild_answers_every_query_as_the_worker_built_store(env: dict, tmp_pa
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert rebuilt.stdout == ""
     last = rebuilt.stderr.splitlines()[-1]
-    assert "events read from 12 partitions, 13 events in the store" in last
-    assert last.endswith(" events/s")
+    assert "14 messages read from 15 partitions, 13 events in the store" in last
+    assert last.endswith(" messages/s")
     assert answers(url) == before
     assert _leftovers(url) == []
     again = newsline(env, "timeline", "Belarus")
@@ -104,7 +104,7 @@ def test_malformed_messages_are_skipped_and_counted(env: dict) -> None:
     result = newsline(env, "rebuild")
 
     assert result.returncode == 0, result.stderr
-    assert "12 events read from 12 partitions, 2 malformed skipped, 10 events in the store" in (
+    assert "12 messages read from 15 partitions, 2 malformed skipped, 10 events in the store" in (
         result.stderr
     )
 
@@ -118,7 +118,7 @@ def test_rebuild_into_another_database(env: dict, tmp_path: Path) -> None:
     result = newsline(env, "rebuild", "--into", other)
 
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[-1].startswith(f"rebuilt {other}: 13 events read")
+    assert result.stderr.splitlines()[-1].startswith(f"rebuilt {other}: 13 messages read")
     assert answers(other) == answers(env["NEWSLINE_DATABASE_URL"])
 
 
