@@ -7,14 +7,14 @@ order. The message value is the article's JSON (schemas/article.v1.json's fields
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, MessageSizeTooLargeError
 
 from newsline.domain.article import Article
 from newsline.errors import BrokerError, BrokerUnavailable
+from newsline.ingest import encode_article
 from newsline.kafka_security import connection_failures, kafka_client_options, unreachable_hint
 
 
@@ -36,25 +36,31 @@ def idempotent_producer(bootstrap: str, client_id: str, linger_ms: int = 5) -> K
         ) from exc
 
 
-def encode_article(article: Article) -> bytes:
-    return json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
-
-
 def publish_articles(
     bootstrap: str,
     topic: str,
     articles: Iterable[Article],
     on_sent: Callable[[Article], None] = lambda _article: None,
+    on_too_large: Callable[[Article, str], None] | None = None,
 ) -> int:
-    """Publish every article and wait until the broker acknowledged all; return the count."""
+    """Publish every article and wait until the broker acknowledged all; return the count.
+
+    An article larger than a producer request may be goes to ``on_too_large`` (when
+    given) and the rest is still sent; otherwise it fails the publish like any error.
+    """
     producer = idempotent_producer(bootstrap, "newsline-publish")
     sent = 0
     try:
         futures = []
         for article in articles:
-            futures.append(
-                producer.send(topic, key=article.id.encode("utf-8"), value=encode_article(article))
-            )
+            value = encode_article(article)
+            try:
+                futures.append(producer.send(topic, key=article.id.encode("utf-8"), value=value))
+            except MessageSizeTooLargeError:
+                if on_too_large is None:
+                    raise
+                on_too_large(article, f"{len(value):,} bytes is more than Kafka accepts")
+                continue
             on_sent(article)
             sent += 1
         producer.flush()
