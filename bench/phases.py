@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from corpus import Corpus
 from kafka import KafkaConsumer
 from sqlalchemy import Engine, bindparam, text
-from watched_worker import WatchedWorker
+from watched_worker import WorkerGroup
 
 from newsline.config import Settings
 from newsline.errors import NewslineError
@@ -112,8 +112,9 @@ class EndToEnd:
     peak_pending: dict[str, int]
     final: PipelineProgress
     events: int  # event messages folded into the store in this phase
-    worker_cpu_s: float
+    worker_cpu_s: float  # summed over the workers
     worker_waited_s: float  # runnable, waiting for a core (other processes had them)
+    workers: int
 
     @property
     def rate(self) -> float:
@@ -138,7 +139,7 @@ def end_to_end(
     settings: Settings,
     bootstrap: str,
     projector: Projector,
-    worker: WatchedWorker,
+    workers: WorkerGroup,
     messages: Sequence[Message],
     timeout: float,
     say: Say,
@@ -152,7 +153,7 @@ def end_to_end(
     without events finish at extract, within that same stream).
     """
     before = measure(settings, bootstrap, projector)
-    cpu_before = worker.sample_now()
+    before_totals = workers.totals()
     started = time.monotonic()
     publish_s = publish(bootstrap, articles_topic(settings.topic_prefix), messages)
     say(f"  {label}: {len(messages):,} published in {publish_s:.1f} s; waiting for the worker")
@@ -167,17 +168,16 @@ def end_to_end(
         settled = len(polls) > 1 and polls[-2][1] == now
         if ingest.published >= expected and now.caught_up and settled:
             break
-        if not worker.alive:
-            raise NewslineError(f"the worker died during {label}:\n{worker.tail()}")
+        if not workers.alive:
+            raise NewslineError(f"a worker died during {label}:\n{workers.tail()}")
         if polled_at - started > timeout:
             raise NewslineError(f"{label}: not caught up after {timeout:.0f} s ({now.summary()})")
         if time.monotonic() - last_said >= 5:
-            sample = worker.samples[-1] if worker.samples else None
-            rss = f"; worker RSS {sample.rss_mb:.0f} MB" if sample else ""
+            rss = f"; worker RSS {workers.rss_mb():.0f} MB"
             say(f"  {polled_at - started:6.1f} s  {now.summary()}{rss}")
             last_said = time.monotonic()
         time.sleep(max(0.0, POLL_SECONDS - (time.monotonic() - polled_at)))
-    cpu_after = worker.sample_now()
+    after_totals = workers.totals()
     final = polls[-1][1]
     finished = {
         stage.name: next(t for t, p in polls if p.stages[i].done == stage.done)
@@ -190,11 +190,12 @@ def end_to_end(
         for i, stage in enumerate(final.stages)
     }
     cpu = waited = float("nan")
-    if cpu_after and cpu_before:
-        cpu, waited = cpu_after.cpu_s - cpu_before.cpu_s, cpu_after.waited_s - cpu_before.waited_s
+    if before_totals and after_totals:
+        cpu, waited = after_totals[0] - before_totals[0], after_totals[1] - before_totals[1]
     return EndToEnd(
-        label, len(messages), publish_s, elapsed, finished, peak, final, events, cpu, waited
-    )
+        label, len(messages), publish_s, elapsed, finished, peak, final, events, cpu, waited,
+        len(workers.workers),
+    )  # fmt: skip
 
 
 # -- plumbing ----------------------------------------------------------------------

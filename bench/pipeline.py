@@ -56,7 +56,7 @@ from phases import (
 from report import Report
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from watched_worker import WatchedWorker
+from watched_worker import WatchedWorker, WorkerGroup
 
 from newsline.broker.admin import ensure_topics, probe
 from newsline.broker.local import LocalBroker
@@ -125,6 +125,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--skip-end-to-end", action="store_true", help="skip the end-to-end throughput")
     add("--skip-latency", action="store_true", help="skip the latency phase")
     add(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes in the consumer group (default 1; Kafka spreads the partitions)",
+    )
+    add(
         "--profile-worker",
         type=Path,
         metavar="FILE",
@@ -136,8 +142,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="keep the temporary home (worker log, store, broker data) and print where",
     )
     args = parser.parse_args(argv)
-    if args.articles < 1 or args.rate <= 0 or args.latency_seconds <= 0:
-        parser.error("--articles, --rate and --latency-seconds must be positive")
+    if min(args.articles, args.workers) < 1 or args.rate <= 0 or args.latency_seconds <= 0:
+        parser.error("--articles, --workers, --rate and --latency-seconds must be positive")
     return args
 
 
@@ -211,7 +217,7 @@ def run(args: argparse.Namespace, home: Path, report: Report) -> None:
     bootstrap, broker = start_broker(args, home)
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
     schema = f"bench_{prefix[6:14]}"
-    worker: WatchedWorker | None = None
+    workers: WorkerGroup | None = None
     try:
         database_url = store_url(args, home, schema)
         passthrough = TopicSpec(f"{prefix}bench.passthrough", "article id", "plumbing baseline")
@@ -226,29 +232,38 @@ def run(args: argparse.Namespace, home: Path, report: Report) -> None:
         }
         settings = Settings.from_env(env)
         projector = Projector(make_engine(database_url))
-        report.setup(bootstrap, prefix, database_url, args.partitions)
-        worker = WatchedWorker(env, home / "worker.log", profile=args.profile_worker).start()
-        say(f"worker    pid {worker.pid}, log {worker.log}; warming up on the corpus once ...")
+        report.setup(bootstrap, prefix, database_url, args.partitions, args.workers)
+        workers = WorkerGroup(
+            [
+                WatchedWorker(env, home / f"worker-{n}.log", profile=args.profile_worker)
+                if n == 0
+                else WatchedWorker(env, home / f"worker-{n}.log")
+                for n in range(args.workers)
+            ]
+        ).start()
+        for w in workers.workers:
+            say(f"worker    pid {w.pid}, log {w.log}")
+        say("warm-up   the corpus once through the pipeline ...")
         warm = end_to_end(
-            settings, bootstrap, projector, worker, corpus.messages(len(corpus.articles), "w"),
+            settings, bootstrap, projector, workers, corpus.messages(len(corpus.articles), "w"),
             timeout=300, say=say, label="warm-up",
         )  # fmt: skip
         report.warm_up(warm)
         if not args.skip_end_to_end:
-            worker.phase = "end-to-end"
+            workers.set_phase("end-to-end")
             e2e = end_to_end(
-                settings, bootstrap, projector, worker, corpus.messages(args.articles, "e"),
+                settings, bootstrap, projector, workers, corpus.messages(args.articles, "e"),
                 timeout=args.timeout or args.articles / 20 + 300, say=say,
             )  # fmt: skip
             report.end_to_end(e2e)
         if not args.skip_plumbing:
-            worker.phase = "plumbing"
+            workers.set_phase("plumbing")
             say("plumbing  kafka-python pass-through of the articles topic ...")
             report.plumbing(
                 plumbing_limit(bootstrap, articles_topic(prefix), passthrough.name, prefix, say)
             )
         if not args.skip_latency:
-            worker.phase = "latency"
+            workers.set_phase("latency")
             yields = engine.yields_events if engine else events_by_article(corpus)
             report.latency(
                 latency_at_rate(
@@ -256,15 +271,15 @@ def run(args: argparse.Namespace, home: Path, report: Report) -> None:
                     args.rate, args.latency_seconds, say,
                 )
             )  # fmt: skip
-        worker.phase = "idle"
-        worker.sample_now()
-        report.memory(worker)
+        workers.set_phase("idle")
+        workers.totals()
+        report.memory(workers)
         report.ratios()
     finally:
-        if worker is not None:
-            code = worker.stop()
-            if code not in (0, None, -15):
-                say(f"worker exited with code {code}; end of its log:\n{worker.tail()}")
+        if workers is not None:
+            codes = workers.stop()
+            if any(code not in (0, None, -15) for code in codes):
+                say(f"worker exit codes {codes}; end of their logs:\n{workers.tail()}")
         if broker is not None:
             broker.stop()
         if args.database_url and not args.keep:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from corpus import FILL_DATE, Corpus
 from phases import EndToEnd, EngineResult, Latency, Plumbing, percentile
 from sqlalchemy.engine import make_url
-from watched_worker import Sample, WatchedWorker
+from watched_worker import Sample, WorkerGroup
 
 THROUGHPUT_SHARE = 0.70
 P99_LIMIT_MS = 1000.0
@@ -81,7 +81,9 @@ class Report:
             f"{r.events / r.articles:.2f} events/article",
         )
 
-    def setup(self, bootstrap: str, prefix: str, database_url: str, partitions: int) -> None:
+    def setup(
+        self, bootstrap: str, prefix: str, database_url: str, partitions: int, workers: int
+    ) -> None:
         store = make_url(database_url).render_as_string(hide_password=True)
         self.line(
             "setup",
@@ -112,19 +114,20 @@ class Report:
         )
         self.line(
             "",
-            f"peak backlog: {backlog}; {r.events:,} events stored "
+            f"peak backlog: {backlog}; the timeline folded {r.events:,} records "
             f"({r.events / r.elapsed_s:.0f}/s); dead letters {r.final.dead_letters}",
         )
         self.line(
             "",
-            f"worker CPU {r.worker_cpu_s:.1f} s = {r.worker_cpu_s / r.elapsed_s:.0%} of one "
+            f"{'workers' if r.workers > 1 else 'worker'} CPU {r.worker_cpu_s:.1f} s = "
+            f"{r.worker_cpu_s / r.elapsed_s:.0%} of one "
             f"core over the phase; runnable but waiting for a core {r.worker_waited_s:.1f} s "
             f"({r.worker_waited_s / r.elapsed_s:.0%})",
         )
         self.line(
             "",
-            f"worker CPU per article {1000 / self.worker_cpu_rate:.1f} ms: on one core of "
-            f"its own it would reach at most {self.worker_cpu_rate:.0f} articles/s",
+            f"worker CPU per article {1000 / self.worker_cpu_rate:.1f} ms: a worker with a "
+            f"core of its own would reach at most {self.worker_cpu_rate:.0f} articles/s",
         )
 
     def plumbing(self, r: Plumbing) -> None:
@@ -169,23 +172,28 @@ class Report:
             (f"latency p99 < 1 s at {r.rate:g}/s", ok, f"p99 {p99:.0f} ms, {missing} missing")
         )
 
-    def memory(self, worker: WatchedWorker) -> None:
-        after = [s for s in worker.samples if s.phase != "start-up"]
+    def memory(self, group: WorkerGroup) -> None:
+        for number, worker in enumerate(group.workers):
+            label = "memory" if number == 0 else ""
+            name = f"worker {number}" if len(group.workers) > 1 else "worker"
+            self._memory(label, name, worker.samples)
+
+    def _memory(self, label: str, name: str, samples: list[Sample]) -> None:
+        after = [s for s in samples if s.phase != "start-up"]
         if not after:
-            self.line("memory", "no samples after warm-up")
+            self.line(label, f"{name}: no samples after warm-up")
             return
         start, end = after[0].rss_mb, after[-1].rss_mb
         peak, low = max(s.rss_mb for s in after), min(s.rss_mb for s in after)
         drift = max(peak - start, start - low) / start
         phases = ", ".join(
-            f"{name} {max(s.rss_mb for s in after if s.phase == name):.0f}"
-            for name in dict.fromkeys(s.phase for s in after)
+            f"{phase} {max(s.rss_mb for s in after if s.phase == phase):.0f}"
+            for phase in dict.fromkeys(s.phase for s in after)
         )
         self.line(
-            "memory",
-            f"worker RSS after warm-up {start:.0f} MB, peak {peak:.0f} MB, "
-            f"low {low:.0f} MB, end {end:.0f} MB (at most {drift:.1%} from the first); "
-            f"{len(after)} samples, 1/s",
+            label,
+            f"{name} RSS after warm-up {start:.0f} MB, peak {peak:.0f} MB, low {low:.0f} MB, "
+            f"end {end:.0f} MB (at most {drift:.1%} from the first); {len(after)} samples, 1/s",
         )
         self.line("", f"peak per phase (MB): {phases}")
         e2e = [s.rss_mb for s in after if s.phase == "end-to-end"]
@@ -196,8 +204,8 @@ class Report:
             self.line(
                 "", f"end-to-end RSS at 1/4, 1/2, 3/4 and the end of the phase: {quarters} MB"
             )
-        self.line("", "worker per phase, share of one core: " + _cpu_by_phase(after))
-        self.targets.append(("worker RSS within 10%", drift <= RSS_BAND, f"{drift:.1%}"))
+        self.line("", "share of one core per phase: " + _cpu_by_phase(after))
+        self.targets.append((f"{name} RSS within 10%", drift <= RSS_BAND, f"{drift:.1%}"))
 
     def ratios(self) -> None:
         limits = [r for r in (self.plumbing_rate, self.engine_rate) if r]

@@ -137,3 +137,40 @@ class WatchedWorker:
         while not self._stop.wait(self.every):
             if self.sample_now() is None:
                 return
+
+
+class WorkerGroup:
+    """One or more workers in the same consumer group: Kafka spreads the partitions."""
+
+    def __init__(self, workers: list[WatchedWorker]) -> None:
+        self.workers = workers
+
+    def start(self) -> WorkerGroup:
+        for worker in self.workers:
+            worker.start()
+        return self
+
+    def set_phase(self, phase: str) -> None:
+        for worker in self.workers:
+            worker.phase = phase
+
+    @property
+    def alive(self) -> bool:
+        return all(worker.alive for worker in self.workers)
+
+    def totals(self) -> tuple[float, float] | None:
+        """(CPU seconds, run-queue seconds) summed over the workers, sampled now."""
+        samples = [worker.sample_now() for worker in self.workers]
+        if any(s is None for s in samples):
+            return None
+        return sum(s.cpu_s for s in samples), sum(s.waited_s for s in samples)  # type: ignore[union-attr]
+
+    def rss_mb(self) -> float:
+        latest = [w.samples[-1].rss_mb for w in self.workers if w.samples]
+        return sum(latest)
+
+    def tail(self) -> str:
+        return "\n".join(f"--- {w.log}\n{w.tail()}" for w in self.workers)
+
+    def stop(self) -> list[int | None]:
+        return [worker.stop() for worker in self.workers]
