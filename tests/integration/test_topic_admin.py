@@ -19,6 +19,7 @@ def test_creates_every_topic_with_partitions_and_infinite_retention(
         f"{topic_prefix}articles",
         f"{topic_prefix}articles.valid",
         *(f"{topic_prefix}events.{kind}" for kind in EVENT_TYPES),
+        f"{topic_prefix}extractions",
         f"{topic_prefix}articles.dlq",
     ]
     assert all(s.created for s in states)
@@ -34,7 +35,7 @@ def test_second_run_changes_nothing_and_reports_existing(
     second = ensure_topics(kafka_bootstrap, topic_specs(topic_prefix), partitions=5)
 
     assert not any(s.created for s in second)
-    assert [s.partitions for s in second] == [s.partitions for s in first] == [2] * 7
+    assert [s.partitions for s in second] == [s.partitions for s in first] == [2] * 8
     assert [s.config for s in second] == [s.config for s in first]
 
 
