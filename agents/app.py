@@ -29,6 +29,9 @@ def create_app(settings: Settings) -> faust.App:
     settings.home.mkdir(parents=True, exist_ok=True)
     return faust.App(
         f"{settings.topic_prefix}worker",
+        # Faust reads no environment of its own (APP_VALUE_SERIALIZER=pickle, say):
+        # every setting comes from newsline's Settings.
+        env={},
         broker=faust_broker_url(settings.bootstrap_servers),
         broker_credentials=faust_credentials(settings.kafka_security),
         topic_partitions=settings.partitions,
