@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import reprlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -34,10 +35,19 @@ from newsline.feeds import looks_like_feed, read_feed
 
 ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".xml", ".rss", ".atom")
 
+# Matched against the stripped header line: a lazy byline followed by \s*$ would try
+# every split of a long run of spaces (quadratic time on a hostile first line).
 _SEED_HEADER = re.compile(
-    r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?:par|by)\s+(?P<author>.+?))?\s*$",
+    r"date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+(?:par|by)\s+(?P<author>.+))?",
     re.IGNORECASE,
 )
+# A JSON "\\ud800" escape decodes to a lone surrogate: not text any encoder can send.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_STRING_FIELDS = ("id", "text", "lang", "title", "url", "source", "author")
+# How a refused value is quoted: short, and safe for values nested a thousand deep.
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 80
+_SHOWN.maxlevel = 2
 
 
 def parse_published(value: Any) -> date | None:
@@ -45,7 +55,7 @@ def parse_published(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ValueError(f"'published' must be an ISO 8601 date string, not {value!r}")
+        raise ValueError(f"'published' must be an ISO 8601 date string, not {_SHOWN.repr(value)}")
     text = value.strip()
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
@@ -54,7 +64,7 @@ def parse_published(value: Any) -> date | None:
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(f"'published' is not an ISO 8601 date: {value!r}") from None
+        raise ValueError(f"'published' is not an ISO 8601 date: {_SHOWN.repr(value)}") from None
 
 
 def article_from_mapping(data: Any, *, where: str) -> Article:
@@ -64,11 +74,16 @@ def article_from_mapping(data: Any, *, where: str) -> Article:
     missing = [name for name in ("id", "text") if not data.get(name)]
     if missing:
         raise ArticleFormatError(f"{where}: missing required field(s): {', '.join(missing)}")
-    for name in ("id", "text", "lang", "title", "url", "source", "author"):
+    for name in _STRING_FIELDS:
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise ArticleFormatError(
                 f"{where}: field '{name}' must be a string, not {type(value).__name__}"
+            )
+        if value is not None and (lone := _SURROGATE.search(value)):
+            raise ArticleFormatError(
+                f"{where}: field '{name}' holds a lone surrogate "
+                f"(\\u{ord(lone.group()):04x}), which is not Unicode text"
             )
     try:
         published = parse_published(data.get("published"))
@@ -89,19 +104,23 @@ def article_from_mapping(data: Any, *, where: str) -> Article:
 def parse_seed_text(raw: str, article_id: str, origin: str) -> Article:
     """One article in the seed's plain-text format (header line, blank line, body)."""
     header, _, body = raw.partition("\n")
-    match = _SEED_HEADER.match(header)
+    match = _SEED_HEADER.fullmatch(header.strip())
     if not match:
         raise ArticleFormatError(
             f"{origin}:1: expected a first line like ' date 2025-08-20 par AUTHOR', "
             f"got {header[:80]!r}"
         )
+    try:
+        published = date.fromisoformat(match["date"])
+    except ValueError:
+        raise ArticleFormatError(f"{origin}:1: {match['date']} is not a calendar date") from None
     text = body.strip("\n")
     if not text.strip():
         raise ArticleFormatError(f"{origin}: the article body is empty")
     return Article(
         id=article_id,
         text=text,
-        published=date.fromisoformat(match["date"]),
+        published=published,
         lang=detect(text),
         author=match["author"],
     )
@@ -113,19 +132,12 @@ def parse_json_lines(raw: str, origin: str) -> Iterator[Article]:
         if not line.strip():
             continue
         where = f"{origin}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ArticleFormatError(f"{where}: not valid JSON ({exc.msg})") from None
-        yield article_from_mapping(data, where=where)
+        yield article_from_mapping(_json_value(line, where), where=where)
 
 
 def parse_json(raw: str, origin: str) -> Iterator[Article]:
     """A JSON document holding one article object or a list of them."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ArticleFormatError(f"{origin}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    data = _json_value(raw, origin, name_the_line=True)
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items):
         yield article_from_mapping(item, where=f"{origin}[{index}]" if len(items) > 1 else origin)
@@ -168,7 +180,7 @@ def read_stream(raw: str, origin: str = "<stdin>") -> Iterator[Article]:
     elif stripped.startswith(("{", "[")):
         try:
             json.loads(raw)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             yield from parse_json_lines(raw, origin)
         else:
             yield from parse_json(raw, origin)
@@ -194,6 +206,19 @@ def read_paths(paths: Iterable[Path]) -> Iterator[Article]:
     """Read every article under the given files and folders."""
     for path in article_files(paths):
         yield from read_path(path)
+
+
+def _json_value(raw: str, where: str, *, name_the_line: bool = False) -> Any:
+    """``json.loads``, with every way it fails (not only JSONDecodeError) refused."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        line = f":{exc.lineno}" if name_the_line else ""
+        raise ArticleFormatError(f"{where}{line}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ArticleFormatError(f"{where}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # an integer with more digits than Python converts
+        raise ArticleFormatError(f"{where}: not valid JSON ({exc})") from None
 
 
 def _read_text(path: Path) -> str:
