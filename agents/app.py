@@ -10,6 +10,7 @@ from __future__ import annotations
 import faust
 
 from agents import extract, ingest, timeline
+from agents.log_noise import quiet_retry_loops
 from agents.topics import worker_topics
 from newsline.config import Settings
 from newsline.kafka_security import faust_credentials
@@ -54,6 +55,7 @@ def create_app(settings: Settings) -> faust.App:
 
 def build_worker(settings: Settings) -> faust.App:
     """The app with the ingest, extract and timeline agents wired to topics and store."""
+    quiet_retry_loops()  # a broker outage: one line per kind every 10 s, not thousands
     app = create_app(settings)
     topics = worker_topics(app, settings)
     projector = Projector(make_engine(settings.database_url))
