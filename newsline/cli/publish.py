@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -14,12 +15,15 @@ from newsline.broker.admin import ensure_topics
 from newsline.cli.context import say, settings
 from newsline.domain.article import Article
 from newsline.errors import ArticleFormatError
-from newsline.ingest import Rejected, parse_article
-from newsline.publishing import encode_article, publish_articles
+from newsline.ingest import Rejected, encode_article, parse_article
+from newsline.publishing import publish_articles
 from newsline.readers import article_files, read_path, read_stream
 from newsline.topics import articles_topic, topic_specs
 
 PROGRESS_EVERY_SECONDS = 2.0
+# A refusal is one line whatever the input: control characters (a newline in a file
+# name, an escape sequence in a record) are shown escaped, never written raw.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def register(app: typer.Typer) -> None:
@@ -69,8 +73,9 @@ def publish_paths(paths: list[str], validate: bool) -> int:
     sent = publish_articles(
         config.bootstrap_servers,
         topic,
-        _checked(_articles(paths, tally), validate, tally),
+        _checked(_articles(paths, tally), validate, config.max_article_bytes, tally),
         on_sent=progress.tick,
+        on_too_large=lambda article, why: tally.refuse(f"article {article.id!r}: {why}"),
     )
     say(
         f"published {sent} article(s) to {topic} from {tally.files} input(s) "
@@ -86,7 +91,8 @@ class _Tally:
 
     def refuse(self, message: str) -> None:
         self.refused += 1
-        say(f"refused: {message}")
+        shown = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+        say(f"refused: {shown.encode('utf-8', 'backslashreplace').decode('utf-8')}")
 
 
 class _Progress:
@@ -113,7 +119,7 @@ def _articles(paths: list[str], tally: _Tally) -> Iterator[Article]:
     for given in paths:
         if given == "-":
             tally.files += 1
-            yield from _guarded(lambda: read_stream(sys.stdin.read()), tally)
+            yield from _guarded(lambda: read_stream(_standard_input()), tally)
             continue
         try:
             files = list(article_files([Path(given)]))
@@ -125,6 +131,19 @@ def _articles(paths: list[str], tally: _Tally) -> Iterator[Article]:
             yield from _guarded(lambda path=path: read_path(path), tally)
 
 
+def _standard_input() -> str:
+    """All of stdin, decoded strictly: undecodable bytes are refused, not smuggled on
+    as lone surrogates (what the text layer makes of them under a C locale)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise ArticleFormatError("<stdin>: no standard input to read")
+    raw = stream.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleFormatError(f"<stdin>: not UTF-8 text (byte {exc.start})") from None
+
+
 def _guarded(read, tally: _Tally) -> Iterator[Article]:
     """Yield what a reader gives until it fails; its failure refuses the rest of the file."""
     try:
@@ -133,12 +152,14 @@ def _guarded(read, tally: _Tally) -> Iterator[Article]:
         tally.refuse(str(exc))
 
 
-def _checked(articles: Iterator[Article], validate: bool, tally: _Tally) -> Iterator[Article]:
+def _checked(
+    articles: Iterator[Article], validate: bool, max_bytes: int, tally: _Tally
+) -> Iterator[Article]:
     """Apply the ingest agent's own checks, so what is sent will not be dead-lettered."""
     for article in articles:
         if validate:
             try:
-                parse_article(encode_article(article))
+                parse_article(encode_article(article), max_bytes)
             except Rejected as exc:
                 tally.refuse(f"article {article.id!r}: {exc.reason} [{exc.code}]")
                 continue
