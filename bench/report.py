@@ -196,14 +196,13 @@ class Report:
             f"end {end:.0f} MB (at most {drift:.1%} from the first); {len(after)} samples, 1/s",
         )
         self.line("", f"peak per phase (MB): {phases}")
-        e2e = [s.rss_mb for s in after if s.phase == "end-to-end"]
-        if len(e2e) >= 5:  # a leak keeps climbing; a backlog's buffers level off
-            quarters = " / ".join(
-                f"{e2e[round(q * (len(e2e) - 1))]:.0f}" for q in (0.25, 0.5, 0.75, 1)
-            )
-            self.line(
-                "", f"end-to-end RSS at 1/4, 1/2, 3/4 and the end of the phase: {quarters} MB"
-            )
+        for phase in ("end-to-end", "latency"):  # a leak keeps climbing; buffers level off
+            rss = [s.rss_mb for s in after if s.phase == phase]
+            if len(rss) >= 5:
+                quarters = " / ".join(
+                    f"{rss[round(q * (len(rss) - 1))]:.0f}" for q in (0, 0.25, 0.5, 0.75, 1)
+                )
+                self.line("", f"{phase} RSS at 0, 1/4, 1/2, 3/4 and the end: {quarters} MB")
         self.line("", "share of one core per phase: " + _cpu_by_phase(after))
         self.targets.append((f"{name} RSS within 10%", drift <= RSS_BAND, f"{drift:.1%}"))
 
