@@ -6,6 +6,8 @@ null values, garbage keys and headers) and a seeded random batch of damaged mess
 go to ``<prefix>articles`` in one run of ``newsline worker``. Each message must be
 processed (``articles.valid``) or dead-lettered with the reason code the pure ingest
 step gives it; the counts must reconcile; the worker must neither crash nor restart.
+A few hostile messages also go straight to ``articles.valid`` (as a careless replay
+could put them there): the extract agent dead-letters each as ``extraction_failed``.
 """
 
 from __future__ import annotations
@@ -94,6 +96,19 @@ def nasty_messages() -> list[Message]:
             enumerate(cases)]  # fmt: skip
 
 
+def hostile_valid_messages() -> list[Message]:
+    """What no ingest would let through, on the topic the extract agent reads."""
+    cases = [
+        (b"v-bytes", b"\xff\xfe not UTF-8"),
+        (b"v-deep", b"[" * 100_000),
+        (b"v-surrogate", as_json(article("v-\ud800", PROSE[0]))),
+        (b"v-types", as_json({"id": 1, "text": ["x"], "published": 2})),
+        (b"v-null", None),
+        (b"v-huge", b"{" + b" " * 990_000 + b"}"),  # its letter cannot carry a copy
+    ]
+    return [Message(key, value) for key, value in cases]
+
+
 def random_messages(rng: random.Random, count: int) -> list[Message]:
     """Damaged, mistyped and odd-but-valid messages, reproducible from the seed."""
 
@@ -171,9 +186,12 @@ def test_hostile_messages_are_processed_or_dead_lettered_and_the_worker_goes_on(
     assert all(n == 1 for i, n in valid_ids.items() if i != "fixed-ok")
     ensure_topics(kafka_bootstrap, topic_specs(topic_prefix), 3)
 
+    straight = hostile_valid_messages()
+
     with Worker(env, tmp_path / "worker.log") as worker:
         pid = worker.process.pid
         landed = send(kafka_bootstrap, f"{topic_prefix}articles", messages)
+        send(kafka_bootstrap, valid_articles_topic(topic_prefix), straight)
         progress = wait_caught_up(env, worker, timeout=150)
         assert worker.alive and worker.process.pid == pid
     log = (tmp_path / "worker.log").read_text(errors="replace")
@@ -186,19 +204,26 @@ def test_hostile_messages_are_processed_or_dead_lettered_and_the_worker_goes_on(
         letter = json.loads(record.value)
         assert problems("dead_letter.v1", letter) == []
         original = letter["original"]
-        message, code = by_place[(original["partition"], original["offset"])]
-        assert (letter["agent"], letter["reason_code"]) == ("ingest", code), letter["reason"]
-        assert record.key == message.key
+        if original["topic"] == valid_articles_topic(topic_prefix):
+            message = next(m for m in straight if m.key == record.key)
+            assert (letter["agent"], letter["reason_code"]) == ("extract", "extraction_failed")
+            got["extract"] += 1
+        else:
+            message, code = by_place[(original["partition"], original["offset"])]
+            assert (letter["agent"], letter["reason_code"]) == ("ingest", code), letter["reason"]
+            assert record.key == message.key
+            got[code] += 1
         copied = base64.b64decode(original["value_base64"])
         if copied != (message.value or b""):
             assert copied == b"" and "is too large to copy here" in letter["reason"]
-        got[letter["reason_code"]] += 1
     valid = consume_all(kafka_bootstrap, valid_articles_topic(topic_prefix))
 
     expected_dead = Counter(code for code in codes if code)
-    assert got == expected_dead
-    assert Counter(r.key.decode() for r in valid) == valid_ids
-    duplicates = len(messages) - len(valid) - len(letters)
+    assert got == expected_dead + Counter(extract=len(straight))
+    assert Counter(r.key.decode() for r in valid) == valid_ids + Counter(
+        m.key.decode() for m in straight
+    )
+    duplicates = len(messages) - (len(valid) - len(straight)) - (len(letters) - len(straight))
     assert duplicates == codes.count(None) - sum(valid_ids.values()) >= 1
     assert progress.dead_letters == len(letters)
     assert set(expected_dead) >= {"undecodable", "malformed_json", "schema_violation",
