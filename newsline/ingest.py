@@ -112,10 +112,11 @@ def _validated(data: object, max_bytes: int) -> Article:
                 f"{where.start()}, which is not Unicode text",
                 article_id,
             )
-    if isinstance(data.get("lang"), str) and not _LANG.fullmatch(data["lang"]):
+    lang = data.get("lang")
+    if isinstance(lang, str) and not _LANG.fullmatch(lang):
         # The schema's pattern ends in $, which also accepts a trailing newline.
-        raise Rejected("schema_violation", f"lang: {_clipped(repr(data['lang']))} is not "
-                       "an ISO 639-1 code", article_id)  # fmt: skip
+        shown = _clipped(repr(lang))
+        raise Rejected("schema_violation", f"lang: {shown} is not an ISO 639-1 code", article_id)
     try:
         article = article_from_mapping(data, where="message")
     except ArticleFormatError as exc:
