@@ -20,6 +20,7 @@ from typing import Any
 from newsline.extraction.tokens import fold
 
 Resolved = tuple[str | None, str | None]  # (date, precision)
+_ISO_YEAR = re.compile(r"\d{4}(?:-|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,18 @@ class DateMention:
     direction: int = 0  # -1 "dernier"/"last", +1 "prochain"/"next", 0 unsaid
 
     def resolve(self, published: date | None, future: bool = False) -> Resolved:
-        """The ISO date string and precision this expression stands for."""
+        """The ISO date string and precision this expression stands for.
+
+        None when it would fall outside years 1 to 9999, which ISO dates (and
+        Python's) cannot write: "mercredi" in an article dated 0001-01-01.
+        """
+        try:
+            resolved = self._resolved(published, future)
+        except OverflowError:
+            return None, None
+        return resolved if _in_calendar(resolved[0]) else (None, None)
+
+    def _resolved(self, published: date | None, future: bool) -> Resolved:
         if self.kind == "absolute":
             return _absolute(self, published, future)
         if published is None:
@@ -58,6 +70,10 @@ class DateMention:
         if self.kind == "relative_year":
             return f"{published.year + self.value:04d}", "year"
         return None, None
+
+
+def _in_calendar(value: str | None) -> bool:
+    return value is None or (_ISO_YEAR.match(value) is not None and not value.startswith("0000"))
 
 
 def _absolute(m: DateMention, published: date | None, future: bool) -> Resolved:

@@ -223,3 +223,21 @@ def test_a_sentence_without_end_is_cut_and_extracted_in_linear_time() -> None:
     pieces = split_sentences(text)
     assert max(len(p.text) for p in pieces) <= MAX_SENTENCE_CHARS
     assert all(text[p.start : p.end] == p.text for p in pieces)
+
+
+@pytest.mark.parametrize("published", [date(1, 1, 1), date(9999, 12, 31)])
+def test_relative_dates_at_the_edges_of_the_calendar_resolve_to_none(published: date) -> None:
+    # bug: OverflowError from "mercredi" (the Wednesday before 0001-01-01) or "demain"
+    # after 9999-12-31, found by the property above
+    text = (
+        "Les présidents biélorusse et iranien se sont rencontrés mercredi à Minsk. "
+        "Ils se reverront demain, le mois prochain et l'an prochain à Téhéran."
+    )
+    article = Article(id="a", text=text, published=published, lang="fr")
+    moment = datetime(2025, 8, 20, tzinfo=UTC)
+
+    events = extract(article)
+
+    assert events
+    for event in events:
+        assert problems("event.v1", event_message(article, event, moment)) == []
