@@ -67,7 +67,7 @@ def _checked(raw: Any, contract: str) -> tuple[Any, list[str]]:
     try:
         value = json.loads(raw)
         return value, problems(contract, value)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: deep nesting
         return None, [f"not JSON: {exc}"]
 
 

@@ -39,7 +39,8 @@ ENVIRONMENT: dict[str, str] = {
     "NEWSLINE_TOPIC_PREFIX": "prefix of every topic name ('newsline.')",
     "NEWSLINE_PARTITIONS": "partitions of each topic newsline creates (6)",
     "NEWSLINE_DATABASE_URL": "timeline store (sqlite:///$NEWSLINE_HOME/newsline.db)",
-    "NEWSLINE_MAX_ARTICLE_BYTES": "larger article messages are dead-lettered (1000000)",
+    "NEWSLINE_MAX_ARTICLE_BYTES": "larger article messages are dead-lettered (1000000, "
+    "also the most: Kafka's default message size)",
     "NEWSLINE_DATABASE_PASSWORD_FILE": "file holding the PostgreSQL password, kept out of the URL",
     "NEWSLINE_DEBUG": "1 shows tracebacks on errors",
     "KAFKA_SECURITY_PROTOCOL": "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (PLAINTEXT)",
@@ -113,8 +114,9 @@ class Settings:
                 env.get("NEWSLINE_DATABASE_URL") or f"sqlite:///{home / 'newsline.db'}",
                 _secret(env, "NEWSLINE_DATABASE_PASSWORD"),
             ),
+            # at most what a Kafka message holds by default (1 MiB, less headers)
             max_article_bytes=_integer(
-                env, "NEWSLINE_MAX_ARTICLE_BYTES", 1_000_000, 1_000, 100_000_000
+                env, "NEWSLINE_MAX_ARTICLE_BYTES", 1_000_000, 1_000, 1_000_000
             ),
             kafka_security=_kafka_security(env, external_bootstrap),
         )

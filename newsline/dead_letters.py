@@ -36,6 +36,9 @@ class Origin:
     value: bytes = b""
     timestamp_ms: int | None = None
 
+#: said in the reason of a letter whose original value did not fit: replay reads it back
+NOT_COPIED = "is too large to copy here"
+
 
 def dead_letter(
     origin: Origin,
@@ -69,8 +72,8 @@ def dead_letter(
     if len(encoded) > budget:
         message["original"]["value_base64"] = ""
         message["reason"] = (
-            f"{reason} (the original value, {len(origin.value):,} bytes, is too large to copy "
-            f"here; it stays at {origin.topic}[{origin.partition}]@{origin.offset})"
+            f"{reason} (the original value, {len(origin.value):,} bytes, {NOT_COPIED}; "
+            f"it stays at {origin.topic}[{origin.partition}]@{origin.offset})"
         )
         encoded = _encoded(message)
     if len(encoded) > budget:  # a key as large as the limit: keep only where it was

@@ -25,9 +25,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kafka import TopicPartition
 from kafka.errors import KafkaError
 
 from newsline.broker.admin import probe
+from newsline.dead_letters import NOT_COPIED
 from newsline.errors import BrokerError, BrokerUnavailable, DeadLetterNotFound
 from newsline.operations.log_reader import BoundedReader
 from newsline.publishing import idempotent_producer
@@ -219,6 +221,7 @@ def replay(bootstrap: str, prefix: str, letters: Sequence[DeadLetter]) -> dict[s
     if not letters:
         return {}
     require_broker(bootstrap)
+    kept_elsewhere = fetch_originals(bootstrap, [x for x in letters if NOT_COPIED in x.reason])
     producer = idempotent_producer(bootstrap, "newsline-dlq-replay")
     sent: dict[str, int] = {}
     try:
@@ -230,7 +233,7 @@ def replay(bootstrap: str, prefix: str, letters: Sequence[DeadLetter]) -> dict[s
                 producer.send(
                     topic,
                     key=letter.original_key,
-                    value=letter.original_value,
+                    value=kept_elsewhere.get(_where(letter), letter.original_value),
                     headers=[(REPLAY_HEADER, origin.encode("utf-8"))],
                 )
             )
@@ -243,6 +246,37 @@ def replay(bootstrap: str, prefix: str, letters: Sequence[DeadLetter]) -> dict[s
     finally:
         producer.close()
     return sent
+
+
+def fetch_originals(bootstrap: str, letters: Sequence[DeadLetter]) -> dict[tuple, bytes]:
+    """The original values of letters too large to carry a copy, read where they stayed.
+
+    A dead letter holds at most about 1 MB; when the original value does not fit, the
+    letter keeps only its topic, partition and offset (the topic keeps data forever).
+    Replay reads those originals back, so replaying never sends an empty article.
+    """
+    wanted = {_where(x) for x in letters if _where(x)[0] is not None}
+    if not wanted:
+        return {}
+    found: dict[tuple, bytes] = {}
+    with BoundedReader(bootstrap, sorted({t for t, _, _ in wanted}), "newsline-dlq") as reader:
+        consumer = reader.consumer
+        for topic, partition, offset in sorted(wanted):
+            tp = TopicPartition(topic, partition)
+            consumer.assign([tp])
+            consumer.seek(tp, offset)
+            records = consumer.poll(timeout_ms=10_000, max_records=1).get(tp, [])
+            if not records or records[0].offset != offset or records[0].value is None:
+                raise BrokerError(
+                    f"the original of a dead letter is gone from {topic}[{partition}]@{offset}; "
+                    "it cannot be replayed (leave it out with --reason or --article)"
+                )
+            found[(topic, partition, offset)] = records[0].value
+    return found
+
+
+def _where(letter: DeadLetter) -> tuple:
+    return (letter.original_topic, letter.original_partition, letter.original_offset)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")

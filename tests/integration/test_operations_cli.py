@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from newsline.dead_letters import Origin, dead_letter
 from newsline.topics import EVENT_TYPES, articles_topic, event_topic, valid_articles_topic
 
 from .pipeline_support import (
@@ -268,3 +269,22 @@ def test_status_fails_in_one_line_when_the_store_does_not_answer(
     assert result.stderr.count("\n") == 1
     assert f"broker    {kafka_bootstrap}: reachable" in result.stdout
     assert "store     postgresql" in result.stdout and "UNREACHABLE" in result.stdout
+
+
+def test_replay_reads_back_an_original_too_large_to_copy(env: dict, database_url: str) -> None:
+    sqlite_only(database_url)
+    bootstrap, prefix = env["KAFKA_BOOTSTRAP_SERVERS"], env["NEWSLINE_TOPIC_PREFIX"]
+    assert newsline(env, "topics", "create").returncode == 0
+    huge = b'{"id": "huge-1", "text": "' + b"x" * 900_000  # broken JSON, 900 KB
+    produce(bootstrap, articles_topic(prefix), [(b"huge-1", huge)])
+    (stored,) = consume_all(bootstrap, articles_topic(prefix))
+    origin = Origin(stored.topic, stored.partition, stored.offset, b"huge-1", huge)
+    letter = dead_letter(origin, "malformed_json", "unterminated string", "ingest", "huge-1")
+    assert json.loads(letter)["original"]["value_base64"] == ""  # no room for a copy
+    produce(bootstrap, f"{prefix}articles.dlq", [(b"huge-1", letter)])
+
+    replayed = newsline(env, "dlq", "replay", "--all")
+
+    assert replayed.returncode == 0, replayed.stderr
+    values = [r.value for r in consume_all(bootstrap, articles_topic(prefix))]
+    assert values == [huge, huge]

@@ -41,7 +41,7 @@ def test_run_on_seeds_publishes_and_prints_the_timeline(
 
     assert result.returncode == 0, result.stderr
     assert "published 1 article(s)" in result.stderr
-    assert "done: ingest 1/1, extract 1/1, timeline 10/10; dead letters 0" in result.stderr
+    assert "done: ingest 1/1, extract 1/1, timeline 11/11; dead letters 0" in result.stderr
     headings = [line for line in result.stdout.splitlines() if ", oldest first" in line]
     assert headings == [
         "BLR (Belarus): 7 events, oldest first",
