@@ -30,9 +30,7 @@ def create_app(settings: Settings) -> faust.App:
     settings.home.mkdir(parents=True, exist_ok=True)
     return faust.App(
         f"{settings.topic_prefix}worker",
-        # Faust reads no environment of its own (APP_VALUE_SERIALIZER=pickle, say):
-        # every setting comes from newsline's Settings.
-        env={},
+        env={},  # Faust reads no environment of its own (APP_VALUE_SERIALIZER, say)
         broker=faust_broker_url(settings.bootstrap_servers),
         broker_credentials=faust_credentials(settings.kafka_security),
         topic_partitions=settings.partitions,

@@ -36,6 +36,7 @@ class Origin:
     value: bytes = b""
     timestamp_ms: int | None = None
 
+
 #: said in the reason of a letter whose original value did not fit: replay reads it back
 NOT_COPIED = "is too large to copy here"
 

@@ -22,7 +22,11 @@ def test_topics_under_a_prefix_keep_data_forever() -> None:
     ]
     assert all(s.config["retention.ms"] == "-1" for s in specs)
     assert [s.key for s in specs] == [
-        "article id", "article id", *["event id"] * 4, "article id", "article id"
+        "article id",
+        "article id",
+        *["event id"] * 4,
+        "article id",
+        "article id",
     ]
 
 
