@@ -113,9 +113,10 @@ def assert_reconciled(env: dict[str, str], published: int, dead_letters: int) ->
 def last_assignment(log: Path, topic: str) -> str | None:
     """The partitions of ``topic`` last assigned to a worker run with ``--loglevel info``.
 
-    Faust logs each assignment as a table (``| <topic> | {0-2} |``); None when the log
-    shows none. The group's own description carries Faust's assignment in an encoding
-    kafka-python does not read, so the worker's word is the simplest witness.
+    Faust logs a worker's first assignment as a table (``| <topic> | {0-2} |``), not
+    always the later ones; None when the log shows none. The group's own description
+    carries Faust's assignment in an encoding kafka-python does not read, so the
+    worker's word is the simplest witness.
     """
     row = re.compile(rf"^\|\s*{re.escape(topic)}\s*\|\s*(\{{[^}}]*\}})", re.MULTILINE)
     found = row.findall(log.read_text(errors="replace")) if log.exists() else []
