@@ -158,7 +158,8 @@ def test_the_worker_at_debug_level_never_logs_the_password(
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and worker.poll() is None:
-            if "Ready" in log.read_text(errors="replace"):
+            seen = log.read_text(errors="replace")
+            if "Ready" in seen:
                 break
             time.sleep(1)
     finally:
@@ -167,5 +168,5 @@ def test_the_worker_at_debug_level_never_logs_the_password(
     text = log.read_text(errors="replace")
 
     assert "Ready" in text, text[-3000:]
-    assert "SASL_SSL" in text or "sasl" in text.lower()  # it did talk about the login
+    assert "Setting newly assigned partitions" in text  # it logged in: the group took it
     assert PASSWORD not in text
