@@ -18,6 +18,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from pki_support import issue, make_ca
+
 from newsline.broker import jars
 from newsline.broker.admin import wait_until_ready
 
@@ -84,46 +86,11 @@ class SecuredBroker:
 
 def make_pki(root: Path) -> Path:
     """A test CA and a broker key+certificate (PEM, for 127.0.0.1) signed by it."""
-
-    def openssl(*args: str) -> None:
-        subprocess.run(["openssl", *args], cwd=root, check=True, capture_output=True)
-
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=newsline test CA",
-    )
-    openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "broker.key",
-        "-out",
-        "broker.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    )
-    (root / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    openssl("x509", "-req", "-in", "broker.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "broker.pem", "-days", "2",
-            "-extfile", "san.ext")  # fmt: skip
+    ca = make_ca(root)
+    key, certificate = issue(root, "broker", "/CN=127.0.0.1", san="IP:127.0.0.1,DNS:localhost")
     # Kafka's PEM keystore: the (PKCS#8, unencrypted) key followed by the certificate.
-    (root / "keystore.pem").write_text(
-        (root / "broker.key").read_text() + (root / "broker.pem").read_text()
-    )
-    return root / "ca.pem"
+    (root / "keystore.pem").write_text(key.read_text() + certificate.read_text())
+    return ca
 
 
 def start(root: Path, cache: Path, ports: list[int]) -> tuple[subprocess.Popen, SecuredBroker]:

@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from faust.auth import SASLCredentials, SSLCredentials
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
+from pki_support import issue, make_ca
 from sqlalchemy import create_engine
 
 from agents.app import create_app
@@ -54,40 +55,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     root = tmp_path_factory.mktemp("pki")
-
-    def openssl(*args: str) -> None:
-        subprocess.run(["openssl", *args], cwd=root, check=True, capture_output=True)
-
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=newsline test CA",
-    )
-    openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "client.key",
-        "-out",
-        "client.csr",
-        "-subj",
-        "/CN=newsline",
-    )
-    openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "client.pem", "-days", "2")  # fmt: skip
-    return {"ca": root / "ca.pem", "cert": root / "client.pem", "key": root / "client.key"}
+    ca = make_ca(root)
+    key, certificate = issue(root, "client", "/CN=newsline")
+    return {"ca": ca, "cert": certificate, "key": key}
 
 
 # -- settings -------------------------------------------------------------------------
