@@ -10,7 +10,7 @@ import faust
 
 from agents.dead_letters import send_dead_letter
 from agents.topics import WorkerTopics
-from newsline.event_messages import event_message, extraction_message
+from newsline.event_messages import encode_message, event_message, extraction_message
 from newsline.extraction import EXTRACTOR_VERSION, extract
 from newsline.readers import article_from_mapping
 
@@ -38,12 +38,12 @@ def register(app: faust.App, topics: WorkerTopics) -> None:
                 message = event_message(article, found, extracted_at)
                 await topics.events[found.type].send(
                     key=message["event_id"].encode("ascii"),
-                    value=json.dumps(message, ensure_ascii=False).encode("utf-8"),
+                    value=encode_message(message),
                 )
             # After the run's events: the record that lets the timeline retire the
             # mentions an earlier run found and this one did not.
             record = extraction_message(article, events, extracted_at, EXTRACTOR_VERSION)
             await topics.extractions.send(
                 key=article.id.encode("utf-8"),
-                value=json.dumps(record, ensure_ascii=False).encode("utf-8"),
+                value=encode_message(record),
             )

@@ -1,9 +1,10 @@
 """Build the messages of one extraction run: schemas/event.v1.json for each event found,
-schemas/extraction.v1.json for the run itself."""
+schemas/extraction.v1.json for the run itself, and their bytes on the wire."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,3 +44,9 @@ def extraction_message(
         "extracted_at": extracted_at.isoformat(timespec="milliseconds"),
         "event_ids": sorted({event_id(event) for event in events}),
     }
+
+
+def encode_message(message: Mapping[str, Any]) -> bytes:
+    """An event message or extraction record as the bytes on its topic: UTF-8 JSON, with
+    names and evidence in their own script (not escaped), as every producer writes it."""
+    return json.dumps(message, ensure_ascii=False).encode("utf-8")

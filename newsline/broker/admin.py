@@ -1,4 +1,7 @@
-"""Talking to a running cluster with kafka-python's admin client.
+"""Talking to a running cluster: connecting kafka-python's clients, administering topics.
+
+``kafka_client`` is how every newsline client (admin, producer, group-less reader)
+connects, so an unreachable or refusing cluster reads the same wherever it is met.
 
 ``ensure_topics`` is idempotent: it creates what is missing with an explicit partition
 count and the topic's configuration, and on topics that already exist it re-applies
@@ -9,9 +12,10 @@ seven-day retention gets ``retention.ms=-1``); it never deletes or shrinks anyth
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType
@@ -26,6 +30,7 @@ from newsline.kafka_security import (
 from newsline.topics import TopicSpec
 
 TOPIC_ALREADY_EXISTS = 36
+Client = TypeVar("Client")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +43,33 @@ class TopicState:
     config: dict[str, str]
 
 
-@contextmanager
-def admin_client(bootstrap: str, timeout_s: float = 10.0) -> Iterator[KafkaAdminClient]:
-    """An admin client, closed afterwards; an unreachable cluster is BrokerUnavailable."""
+def kafka_client(make: Callable[..., Client], bootstrap: str, **options: Any) -> Client:
+    """``make(**options)`` with ``bootstrap``'s connection settings; BrokerUnavailable if
+    no broker answers.
+
+    kafka-python's own error only says the bootstrap timed out; the reason it logged
+    (a refused connection, a failed login or handshake) goes into the one-line error.
+    """
     try:
         with connection_failures(bootstrap) as failures:
-            client = KafkaAdminClient(
-                **kafka_client_options(bootstrap),
-                client_id="newsline-admin",
-                request_timeout_ms=int(timeout_s * 1000),
-                bootstrap_timeout_ms=int(timeout_s * 1000),
-            )
+            return make(**kafka_client_options(bootstrap), **options)
     except KafkaError as exc:
         reason = failures[0] if failures else type(exc).__name__
         raise BrokerUnavailable(
             f"no Kafka broker answers at {bootstrap} ({reason}); {unreachable_hint(bootstrap)}"
         ) from exc
+
+
+@contextmanager
+def admin_client(bootstrap: str, timeout_s: float = 10.0) -> Iterator[KafkaAdminClient]:
+    """An admin client, closed afterwards; an unreachable cluster is BrokerUnavailable."""
+    client = kafka_client(
+        KafkaAdminClient,
+        bootstrap,
+        client_id="newsline-admin",
+        request_timeout_ms=int(timeout_s * 1000),
+        bootstrap_timeout_ms=int(timeout_s * 1000),
+    )
     try:
         yield client
     finally:

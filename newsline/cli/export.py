@@ -8,10 +8,17 @@ from typing import Annotated
 
 import typer
 
-from newsline.cli.context import say
-from newsline.cli.store_io import DATABASE_HELP, choices, open_store, parse_day
+from newsline.cli.context import examples, say
+from newsline.cli.store_io import (
+    DATABASE_HELP,
+    choices,
+    many_option,
+    one_of,
+    open_store,
+    parse_period,
+)
 from newsline.cli.timeline import ALL_SUBTYPES
-from newsline.errors import ExportError, InvalidQuery
+from newsline.errors import ExportError
 from newsline.export.html import render_page
 from newsline.store import country_names, queries
 
@@ -20,11 +27,10 @@ def register(app: typer.Typer) -> None:
     """Add ``export`` to the console facade."""
     app.command(
         "export",
-        epilog=(
-            "Examples:\n\n"
-            "  newsline export Belarus --html belarus.html\n\n"
-            "  newsline export IRN --html iran-2025.html --from 2025 --type sanctions,meeting\n\n"
-            + DATABASE_HELP
+        epilog=examples(
+            "newsline export Belarus --html belarus.html",
+            "newsline export IRN --html iran-2025.html --from 2025 --type sanctions,meeting",
+            note=DATABASE_HELP,
         ),
     )(export_command)
 
@@ -47,13 +53,9 @@ def export_command(
     date_to: Annotated[
         str | None, typer.Option("--to", metavar="DATE", help="Latest date, inclusive.")
     ] = None,
-    types: Annotated[
-        list[str] | None,
-        typer.Option("--type", metavar="TYPE", help="meeting, agreement, sanctions or military."),
-    ] = None,
+    types: Annotated[list[str] | None, many_option("--type", "TYPE", one_of(queries.TYPES))] = None,
     subtypes: Annotated[
-        list[str] | None,
-        typer.Option("--subtype", metavar="SUBTYPE", help="e.g. visit, signed, imposed."),
+        list[str] | None, many_option("--subtype", "SUBTYPE", "e.g. visit, signed, imposed")
     ] = None,
     with_country: Annotated[
         str | None,
@@ -75,9 +77,7 @@ def export_command(
     """
     code = country_names.resolve(country)
     other = country_names.resolve(with_country) if with_country else None
-    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to", end=True)
-    if start and end and start > end:
-        raise InvalidQuery(f"--from {date_from} is after --to {date_to}")
+    start, end = parse_period(date_from, date_to)
     picked_types = choices(types or [], queries.TYPES, "--type")
     picked_subtypes = choices(subtypes or [], ALL_SUBTYPES, "--subtype")
     engine = open_store()

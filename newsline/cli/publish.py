@@ -16,7 +16,7 @@ from newsline.cli.context import say, settings
 from newsline.domain.article import Article
 from newsline.errors import ArticleFormatError
 from newsline.ingest import Rejected, encode_article, parse_article
-from newsline.publishing import publish_articles
+from newsline.publishing import Outgoing, publish_articles
 from newsline.readers import article_files, read_path, read_stream
 from newsline.topics import articles_topic, topic_specs
 
@@ -75,7 +75,7 @@ def publish_paths(paths: list[str], validate: bool) -> int:
         topic,
         _checked(_articles(paths, tally), validate, config.max_article_bytes, tally),
         on_sent=progress.tick,
-        on_too_large=lambda article, why: tally.refuse(f"article {article.id!r}: {why}"),
+        on_too_large=lambda article_id, why: tally.refuse(f"article {article_id!r}: {why}"),
     )
     say(
         f"published {sent} article(s) to {topic} from {tally.files} input(s) "
@@ -103,7 +103,7 @@ class _Progress:
         self.last = self.started
         self.count = 0
 
-    def tick(self, _article: Article) -> None:
+    def tick(self, _message: Outgoing) -> None:
         self.count += 1
         now = time.monotonic()
         if now - self.last >= PROGRESS_EVERY_SECONDS:

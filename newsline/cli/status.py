@@ -8,34 +8,32 @@ are computed in ``newsline.operations.status``; this module only prints them.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from newsline.cli.context import settings
-from newsline.cli.store_io import aligned, choices
+from newsline.cli.context import examples, settings
+from newsline.cli.store_io import aligned, echo_lines, format_option, pick_format, write_json
 from newsline.errors import BrokerUnavailable, StoreUnavailable
 from newsline.operations.status import Reconciliation, Status, collect
+
+FORMATS = ("table", "json")
 
 
 def register(app: typer.Typer) -> None:
     """Add ``status`` to the console facade."""
     app.command(
         "status",
-        epilog=(
-            "Examples:\n\n"
-            "  newsline status\n\n"
-            "  newsline status --format json | jq .reconciliation\n\n"
-            "  newsline status > /dev/null || alert 'newsline is down'   # exit 1 when unhealthy"
+        epilog=examples(
+            "newsline status",
+            "newsline status --format json | jq .reconciliation",
+            "newsline status > /dev/null || alert 'newsline is down'   # exit 1 when unhealthy",
         ),
     )(status_command)
 
 
 def status_command(
-    fmt: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="table (for reading) or json.")
-    ] = "table",
+    fmt: Annotated[str, format_option(FORMATS, json="one object")] = "table",
 ) -> None:
     """Broker, topics, worker lag, dead letters, store and the article count reconciled.
 
@@ -47,10 +45,10 @@ def status_command(
     pending, so you can see nothing was lost. Exit 1 when the broker or the store does
     not answer; lag alone never fails.
     """
-    fmt = choices([fmt], ("table", "json"), "--format")[0]
+    fmt = pick_format(fmt, FORMATS)
     status = collect(settings())
     if fmt == "json":
-        typer.echo(json.dumps(status.to_dict(), ensure_ascii=False, indent=2))
+        write_json(status.to_dict())
     else:
         print_status(status)
     if status.broker_error:
@@ -91,8 +89,7 @@ def print_status(status: Status) -> None:
                 continue
             ends = " ".join(str(n) for _, n in sorted(topic.end_offsets.items()))
             rows.append((topic.name, str(len(topic.end_offsets)), ends, str(topic.messages)))
-        for line in aligned(rows, right=(1, 3)):
-            echo(line)
+        echo_lines(aligned(rows, right=(1, 3)))
     if status.lags:
         echo("")
         rows = [("consumer", "topic", "partition", "done", "end", "lag")]
@@ -101,8 +98,7 @@ def print_status(status: Status) -> None:
                 (lag.agent, lag.topic, str(lag.partition), str(lag.done), str(lag.end),
                  str(lag.lag))
             )  # fmt: skip
-        for line in aligned(rows, right=(2, 3, 4, 5)):
-            echo(line)
+        echo_lines(aligned(rows, right=(2, 3, 4, 5)))
         echo("(ingest, extract: the worker's committed offsets; timeline: the store's positions)")
     if not status.broker_error:
         echo("")
@@ -111,8 +107,7 @@ def print_status(status: Status) -> None:
         echo(f"dead letters  {sum(letters.values())}" + (f" ({detail})" if detail else ""))
     if status.reconciliation is not None:
         echo("")
-        for line in reconciliation_lines(status.reconciliation):
-            echo(line)
+        echo_lines(reconciliation_lines(status.reconciliation))
     for note in status.notes:
         echo(f"note: {note}")
 

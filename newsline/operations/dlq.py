@@ -21,18 +21,18 @@ import base64
 import binascii
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kafka import TopicPartition
-from kafka.errors import KafkaError
 
 from newsline.broker.admin import probe
 from newsline.dead_letters import NOT_COPIED
 from newsline.errors import BrokerError, BrokerUnavailable, DeadLetterNotFound
 from newsline.operations.log_reader import BoundedReader
-from newsline.publishing import idempotent_producer
+from newsline.publishing import Outgoing, idempotent_producer, send_all
 from newsline.topics import articles_topic, dead_letter_topic, topic_specs
 
 #: the reason codes of schemas/dead_letter.v1.json
@@ -222,30 +222,23 @@ def replay(bootstrap: str, prefix: str, letters: Sequence[DeadLetter]) -> dict[s
         return {}
     require_broker(bootstrap)
     kept_elsewhere = fetch_originals(bootstrap, [x for x in letters if NOT_COPIED in x.reason])
-    producer = idempotent_producer(bootstrap, "newsline-dlq-replay")
-    sent: dict[str, int] = {}
-    try:
-        futures = []
-        for letter in oldest_first(letters):
-            topic = replay_target(letter, prefix)
-            origin = f"{dead_letter_topic(prefix)}:{letter.partition}:{letter.offset}"
-            futures.append(
-                producer.send(
-                    topic,
-                    key=letter.original_key,
-                    value=kept_elsewhere.get(_where(letter), letter.original_value),
-                    headers=[(REPLAY_HEADER, origin.encode("utf-8"))],
-                )
-            )
-            sent[topic] = sent.get(topic, 0) + 1
-        producer.flush()
-        for future in futures:
-            future.get(timeout=30)
-    except KafkaError as exc:
-        raise BrokerError(f"replaying dead letters at {bootstrap} failed: {exc}") from exc
-    finally:
-        producer.close()
-    return sent
+    messages = [
+        Outgoing(
+            replay_target(letter, prefix),
+            letter.original_key,
+            kept_elsewhere.get(_where(letter), letter.original_value),
+            ((REPLAY_HEADER, _origin(letter, prefix)),),
+        )
+        for letter in oldest_first(letters)
+    ]
+    with idempotent_producer(bootstrap, "newsline-dlq-replay") as producer:
+        send_all(producer, messages, f"replaying dead letters at {bootstrap}")
+    return dict(Counter(message.topic for message in messages))
+
+
+def _origin(letter: DeadLetter, prefix: str) -> bytes:
+    """Where a replayed message's dead letter sits, for the replay header."""
+    return f"{dead_letter_topic(prefix)}:{letter.partition}:{letter.offset}".encode()
 
 
 def fetch_originals(bootstrap: str, letters: Sequence[DeadLetter]) -> dict[tuple, bytes]:

@@ -18,8 +18,8 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from newsline.errors import BrokerError, BrokerUnavailable
-from newsline.kafka_security import connection_failures, kafka_client_options, unreachable_hint
+from newsline.broker.admin import kafka_client
+from newsline.errors import BrokerError
 
 #: records handed out per batch: big enough for bulk writes, small enough for memory
 BATCH = 5000
@@ -49,24 +49,18 @@ class BoundedReader:
     """A group-less consumer over ``topics`` that stops at the end offsets of its start."""
 
     def __init__(self, bootstrap: str, topics: list[str], client_id: str) -> None:
-        try:
-            with connection_failures(bootstrap) as failures:
-                self.consumer = KafkaConsumer(
-                    **kafka_client_options(bootstrap),
-                    client_id=client_id,
-                    group_id=None,
-                    enable_auto_commit=False,
-                    auto_offset_reset="earliest",
-                    check_crcs=FAST_CRC,
-                    max_poll_records=BATCH,
-                    fetch_max_bytes=64 * 1024 * 1024,
-                    max_partition_fetch_bytes=16 * 1024 * 1024,
-                )
-        except KafkaError as exc:
-            reason = failures[0] if failures else type(exc).__name__
-            raise BrokerUnavailable(
-                f"no Kafka broker answers at {bootstrap} ({reason}); {unreachable_hint(bootstrap)}"
-            ) from exc
+        self.consumer = kafka_client(
+            KafkaConsumer,
+            bootstrap,
+            client_id=client_id,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            check_crcs=FAST_CRC,
+            max_poll_records=BATCH,
+            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=16 * 1024 * 1024,
+        )
         try:
             partitions = [
                 TopicPartition(topic, p)

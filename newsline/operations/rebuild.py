@@ -33,7 +33,7 @@ from newsline.pipeline_progress import worker_group
 from newsline.redaction import masked_url
 from newsline.store.bulk import bulk_loading
 from newsline.store.engine import db_errors, make_engine
-from newsline.store.fold import is_extraction, parse_extraction, parse_mention
+from newsline.store.fold import parse_record
 from newsline.store.models import Event
 from newsline.store.projector import Projector, Record
 from newsline.topics import EVENT_TYPES, event_topic, extractions_topic
@@ -139,8 +139,7 @@ def _usable(records: list[Record]) -> tuple[list[Record], int]:
     usable = []
     for record in records:
         try:
-            message = record[3]
-            parse_extraction(message) if is_extraction(message) else parse_mention(message)
+            parse_record(record[3])
         except InvalidEventMessage:
             continue
         usable.append(record)

@@ -18,26 +18,22 @@ dead letters are in ``articles.dlq`` already.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from kafka import KafkaProducer
-from kafka.errors import KafkaError
-
 from newsline.config import Settings
-from newsline.errors import BrokerError
-from newsline.event_messages import event_message, extraction_message
+from newsline.event_messages import encode_message, event_message, extraction_message
 from newsline.extraction import EXTRACTOR_VERSION, extract
 from newsline.ingest import Rejected, content_digest, parse_article
 from newsline.operations.log_reader import BoundedReader
-from newsline.publishing import idempotent_producer
+from newsline.publishing import Outgoing, idempotent_producer, send_all
 from newsline.topics import articles_topic, event_topic, extractions_topic
 
 #: (articles read, articles to read, seconds so far): called about once a second
 Progress = Callable[[int, int, float], None]
+CLIENT_ID = "newsline-reprocess"
 
 
 @dataclass
@@ -62,38 +58,27 @@ def reprocess(settings: Settings, progress: Progress | None = None) -> Reprocess
     """Replay ``<prefix>articles`` through the current extractor onto the event topics."""
     report = ReprocessReport(extractor=EXTRACTOR_VERSION)
     started = time.monotonic()
-    topic = articles_topic(settings.topic_prefix)
-    with BoundedReader(settings.bootstrap_servers, [topic], "newsline-reprocess") as reader:
-        producer = _producer(settings.bootstrap_servers)
-        try:
-            seen: dict[str, str] = {}
-            said = time.monotonic()
-            for batch in reader.batches():
-                futures = []
-                for record in batch:
-                    futures += _reprocess_one(record.value, settings, seen, producer, report)
-                    report.read += 1
-                producer.flush()
-                for future in futures:
-                    future.get(timeout=60)
-                if progress and time.monotonic() - said >= 1.0:
-                    progress(report.read, reader.bounds.total, time.monotonic() - started)
-                    said = time.monotonic()
-        except KafkaError as exc:
-            raise BrokerError(f"publishing reprocessed events failed: {exc}") from exc
-        finally:
-            producer.close()
+    bootstrap = settings.bootstrap_servers
+    with (
+        BoundedReader(bootstrap, [articles_topic(settings.topic_prefix)], CLIENT_ID) as reader,
+        idempotent_producer(bootstrap, CLIENT_ID, linger_ms=20) as producer,
+    ):
+        seen: dict[str, str] = {}
+        said = time.monotonic()
+        for batch in reader.batches():
+            messages = (m for r in batch for m in _reprocess_one(r.value, settings, seen, report))
+            send_all(producer, messages, "publishing reprocessed events", timeout_s=60)
+            report.read += len(batch)
+            if progress and time.monotonic() - said >= 1.0:
+                progress(report.read, reader.bounds.total, time.monotonic() - started)
+                said = time.monotonic()
     report.seconds = time.monotonic() - started
     return report
 
 
 def _reprocess_one(
-    value: bytes | None,
-    settings: Settings,
-    seen: dict[str, str],
-    producer: KafkaProducer,
-    report: ReprocessReport,
-) -> list:
+    value: bytes | None, settings: Settings, seen: dict[str, str], report: ReprocessReport
+) -> list[Outgoing]:
     """Ingest's checks, extract's engine and message builder for one article message."""
     try:
         article = parse_article(value, settings.max_article_bytes)
@@ -112,27 +97,23 @@ def _reprocess_one(
         return []
     report.extracted += 1
     extracted_at = datetime.now(UTC)
-    futures = []
+    messages = []
     for found in events:
         message = event_message(article, found, extracted_at)
-        futures.append(
-            producer.send(
+        messages.append(
+            Outgoing(
                 event_topic(settings.topic_prefix, found.type),
-                key=message["event_id"].encode("ascii"),
-                value=json.dumps(message, ensure_ascii=False).encode("utf-8"),
+                message["event_id"].encode("ascii"),
+                encode_message(message),
             )
         )
         report.published[found.type] = report.published.get(found.type, 0) + 1
     record = extraction_message(article, events, extracted_at, EXTRACTOR_VERSION)
-    futures.append(
-        producer.send(
+    messages.append(
+        Outgoing(
             extractions_topic(settings.topic_prefix),
-            key=article.id.encode("utf-8"),
-            value=json.dumps(record, ensure_ascii=False).encode("utf-8"),
+            article.id.encode("utf-8"),
+            encode_message(record),
         )
     )
-    return futures
-
-
-def _producer(bootstrap: str) -> KafkaProducer:
-    return idempotent_producer(bootstrap, "newsline-reprocess", linger_ms=20)
+    return messages

@@ -227,19 +227,16 @@ def _store_part(settings: Settings, status: Status) -> dict[tuple[str, int], int
     status.store = StoreStatus(url=shown_url(settings.database_url))
     try:
         engine = make_engine(settings.database_url)
+        try:
+            with db_errors():
+                positions = Projector(engine).positions()
+            status.store.counts = store_counts(engine)
+            return positions
+        finally:
+            engine.dispose()
     except StoreError as exc:
         status.store.error = str(exc)
         return None
-    try:
-        with db_errors():
-            positions = Projector(engine).positions()
-        status.store.counts = store_counts(engine)
-        return positions
-    except StoreError as exc:
-        status.store.error = str(exc)
-        return None
-    finally:
-        engine.dispose()
 
 
 def shown_url(url: str) -> str:

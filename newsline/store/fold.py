@@ -148,11 +148,6 @@ class Extraction:
         }
 
 
-def is_extraction(message: Any) -> bool:
-    """Whether a consumed message is an extraction record rather than an event mention."""
-    return isinstance(message, Mapping) and "event_ids" in message
-
-
 def parse_extraction(message: Mapping[str, Any]) -> Extraction:
     """An Extraction from a wire message; InvalidEventMessage says what is wrong."""
     try:
@@ -169,6 +164,17 @@ def parse_extraction(message: Mapping[str, Any]) -> Extraction:
         raise InvalidEventMessage(
             f"extraction record of {message.get('article_id', '?')} is malformed: {exc}"
         ) from exc
+
+
+def parse_record(message: Mapping[str, Any]) -> Mention | Extraction:
+    """What one consumed message is: an extraction record (it has ``event_ids``), else a
+    mention; InvalidEventMessage says what is wrong with it.
+
+    The projector calls this once per message of a rebuild, so the dispatch is inline.
+    """
+    if isinstance(message, Mapping) and "event_ids" in message:
+        return parse_extraction(message)
+    return parse_mention(message)
 
 
 def period_start(text: str | None) -> date | None:

@@ -35,10 +35,8 @@ from newsline.store.fold import (
     Extraction,
     Mention,
     article_row,
-    is_extraction,
     merge_source,
-    parse_extraction,
-    parse_mention,
+    parse_record,
     source_row,
 )
 from newsline.store.models import (
@@ -97,12 +95,13 @@ class Projector:
                 if message is None:
                     continue
                 try:
-                    if is_extraction(message):
-                        extractions.append(parse_extraction(message))
-                    else:
-                        mentions.append(parse_mention(message))
+                    parsed = parse_record(message)
                 except InvalidEventMessage as exc:
                     raise InvalidEventMessage(f"{topic}[{partition}]@{offset}: {exc}") from exc
+                if isinstance(parsed, Mention):
+                    mentions.append(parsed)
+                else:
+                    extractions.append(parsed)
             if mentions:
                 _fold(connection, mentions)
             if mentions or extractions:

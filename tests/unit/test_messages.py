@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsline.contracts import problems
 from newsline.dead_letters import Origin, dead_letter
-from newsline.event_messages import event_message
+from newsline.event_messages import encode_message, event_message, extraction_message
 from newsline.extraction import extract
 from newsline.identity import event_id
 from newsline.readers import read_path
@@ -30,6 +30,21 @@ def test_every_seed_event_message_is_valid_and_carries_its_source() -> None:
         assert message["extracted_at"] == "2025-08-20T12:00:00.000+00:00"
         start, end = message["evidence"]["start"], message["evidence"]["end"]
         assert article.text[start:end] == message["evidence"]["text"]
+
+
+def test_messages_go_on_the_wire_as_utf8_json_in_their_own_script() -> None:
+    (article,) = read_path(SEED)
+    moment = datetime(2025, 8, 20, 12, 0, tzinfo=UTC)
+    record = extraction_message(article, extract(article), moment, "rules-test")
+    mention = {"event_id": "a" * 24, "evidence": {"text": "Лукашенко в Тегеране"}}
+
+    assert json.loads(encode_message(record)) == record
+    assert (
+        encode_message(mention)
+        == (
+            '{"event_id": "' + "a" * 24 + '", "evidence": {"text": "Лукашенко в Тегеране"}}'
+        ).encode()
+    )
 
 
 def test_dead_letter_keeps_the_original_bytes_and_validates() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from newsline.errors import InvalidEventMessage
-from newsline.store.fold import EventState, parse_mention
+from newsline.store.fold import EventState, Extraction, Mention, parse_mention, parse_record
 
 BASE: dict[str, Any] = {
     "schema_version": 1, "event_id": "a" * 24, "article_id": "fr-1", "type": "agreement",
@@ -59,3 +59,17 @@ def test_order_and_repetition_do_not_matter(order: tuple[int, ...]) -> None:
 def test_a_malformed_date_is_refused() -> None:
     with pytest.raises(InvalidEventMessage, match="does not have precision 'day'"):
         parse_mention({**BASE, "date": "2025-01", "date_precision": "day"})
+
+
+def test_a_record_is_an_extraction_when_it_lists_event_ids_else_a_mention() -> None:
+    record = {"schema_version": 1, "article_id": "fr-1", "extractor": "rules-0.4.0",
+              "extracted_at": "2025-08-20T09:15:00Z", "event_ids": ["a" * 24]}  # fmt: skip
+
+    assert isinstance(parse_record(BASE), Mention)
+    assert parse_record(record) == Extraction(
+        "fr-1", parse_mention(BASE).extracted_at, "rules-0.4.0", frozenset({"a" * 24})
+    )
+    with pytest.raises(InvalidEventMessage, match="extraction record of fr-1 is malformed"):
+        parse_record({**record, "event_ids": "a" * 24})
+    with pytest.raises(InvalidEventMessage, match="lacks confidence"):
+        parse_record({k: v for k, v in BASE.items() if k != "confidence"})
