@@ -11,6 +11,7 @@ import faust
 
 from agents import extract, ingest, timeline
 from agents.log_noise import quiet_retry_loops
+from agents.recovery import SeekFirstTableManager, start_uncommitted_at_the_beginning
 from agents.topics import worker_topics
 from newsline.config import Settings
 from newsline.kafka_security import faust_credentials
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> faust.App:
         # active after a member dies, and that partition's agents never resume. A
         # partition that moves is restored from its changelog instead (seconds here).
         table_standby_replicas=0,
+        TableManager=SeekFirstTableManager,  # no messages lost when partitions move
     )
 
 
@@ -55,6 +57,7 @@ def build_worker(settings: Settings) -> faust.App:
     """The app with the ingest, extract and timeline agents wired to topics and store."""
     quiet_retry_loops()  # a broker outage: one line per kind every 10 s, not thousands
     app = create_app(settings)
+    start_uncommitted_at_the_beginning(app)
     topics = worker_topics(app, settings)
     projector = Projector(make_engine(settings.database_url))
     ingest.register(app, topics, settings.max_article_bytes)

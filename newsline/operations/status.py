@@ -11,7 +11,7 @@ The numbers come from three sources, each the truth for its stage (as in
 consumer-group commits (how far ingest and extract got) and the positions the
 projection stores with its rows (how far the timeline got). Dead letters are counted
 by reading the dead-letter topic, bounded, because the agent that failed a message is
-in the message.
+in the message; a message dead-lettered twice (redelivered after a crash) counts once.
 
 Reconciliation (issue 6, item 5): an operator must see that no article vanished.
 Ingest turns each article it has consumed into exactly one of three outcomes, so
@@ -36,6 +36,7 @@ shown beside, and positions move past them).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -46,7 +47,7 @@ from newsline.broker.admin import probe
 from newsline.config import Settings
 from newsline.errors import NewslineError, StoreError
 from newsline.kafka_security import unreachable_hint
-from newsline.operations.dlq import read_dead_letters
+from newsline.operations.dlq import DeadLetter, read_dead_letters
 from newsline.operations.worker_guard import active_members
 from newsline.pipeline_progress import committed_offsets, end_offsets, worker_group
 from newsline.redaction import masked_url
@@ -272,7 +273,7 @@ def _broker_part(
     status.topics = [TopicStatus(name, by_topic.get(name)) for name in names]
     if by_topic.get(dead_letter_topic(prefix)) is not None:
         letters = read_dead_letters(bootstrap, prefix)
-        status.dead_letters = dict(Counter(letter.agent for letter in letters))
+        status.dead_letters = dict(Counter(letter.agent for letter in distinct_failures(letters)))
     try:
         status.worker_members = active_members(bootstrap, worker_group(settings))
     except NewslineError as exc:
@@ -292,6 +293,26 @@ def _broker_part(
                 done = min(positions.get((topic, partition), 0), end)
                 status.lags.append(PartitionLag("timeline", topic, partition, done, end))
     status.reconciliation = reconcile(status, prefix, timeline_known=positions is not None)
+
+
+def distinct_failures(letters: Iterable[DeadLetter]) -> list[DeadLetter]:
+    """One dead letter per failed message: an agent that dead-letters a message and
+    dies before committing its offset dead-letters it again when the message is
+    redelivered (at-least-once), and the reconciliation must count that message once.
+    Letters that do not say where their message was count one each."""
+    seen: set[tuple[str, str, int, int]] = set()
+    distinct = []
+    for letter in letters:
+        topic, partition, offset = (
+            letter.original_topic, letter.original_partition, letter.original_offset
+        )  # fmt: skip
+        if topic is not None and partition is not None and offset is not None:
+            where = (letter.agent, topic, partition, offset)
+            if where in seen:
+                continue
+            seen.add(where)
+        distinct.append(letter)
+    return distinct
 
 
 def reconcile(status: Status, prefix: str, *, timeline_known: bool = True) -> Reconciliation:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from pathlib import Path
 
+from faust.tables.recovery import Recovery
+from faust.types import TP
+
 from agents.app import create_app, faust_broker_url
+from agents.recovery import SeekFirstRecovery, start_uncommitted_at_the_beginning
 from newsline.config import Settings
 
 
@@ -39,3 +45,66 @@ def test_faust_reads_no_environment_of_its_own(tmp_path: Path, monkeypatch) -> N
 
     assert app.conf.value_serializer == "json"
     assert [str(url) for url in app.conf.broker] == ["kafka://k1:9092"]
+
+
+def test_table_recovery_stops_the_flow_before_stream_partitions_resume(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Faust's recovery resumes the stream partitions before seeking them; with the flow
+    on, messages fetched in between were lost (agents/recovery.py)."""
+    settings = Settings.from_env(
+        {"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(tmp_path)}
+    )
+    app = create_app(settings)
+    flow_when_faust_resumes: list[bool] = []
+
+    async def faust_on_recovery_completed(self: Recovery, generation_id: int = 0) -> None:
+        flow_when_faust_resumes.append(self.app.consumer.flow_active)
+
+    monkeypatch.setattr(Recovery, "on_recovery_completed", faust_on_recovery_completed)
+    recovery = app.tables.recovery
+    app.consumer.resume_flow()
+
+    asyncio.run(recovery.on_recovery_completed(generation_id=1))
+
+    assert isinstance(recovery, SeekFirstRecovery)
+    assert flow_when_faust_resumes == [False]
+
+
+class FakeConsumer:
+    """What start_uncommitted_at_the_beginning uses of a Faust consumer."""
+
+    def __init__(self, committed: dict[TP, int | None]) -> None:
+        self.committed = committed
+        self.seeks: list[tuple[TP, int]] = []
+
+    async def seek_to_committed(self) -> dict[TP, int | None]:
+        return self.committed
+
+    async def seek(self, partition: TP, offset: int) -> None:
+        self.seeks.append((partition, offset))
+
+
+def test_partitions_never_committed_start_at_the_beginning(tmp_path: Path) -> None:
+    """aiokafka leaves such a partition where it is: at the log's end after a takeover."""
+    settings = Settings.from_env(
+        {"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(tmp_path)}
+    )
+    app = create_app(settings)
+    changelog = app.Table("seen", default=str).changelog_topic.get_topic_name()
+    committed = {
+        TP("t.articles", 0): None,
+        TP("t.articles", 1): 0,
+        TP("t.articles", 2): 17,
+        TP(changelog, 0): None,
+    }
+    for method in ("seek_to_committed", "seek"):  # the fake stands for these
+        assert inspect.iscoroutinefunction(getattr(app.consumer, method))
+    consumer = FakeConsumer(committed)
+    app._consumer = consumer
+
+    start_uncommitted_at_the_beginning(app)
+    returned = asyncio.run(app.consumer.seek_to_committed())
+
+    assert returned == committed
+    assert consumer.seeks == [(TP("t.articles", 0), 0), (TP("t.articles", 1), 0)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ import pytest
 from newsline.dead_letters import Origin, dead_letter
 from newsline.errors import DeadLetterNotFound
 from newsline.operations import dlq
-from newsline.operations.status import PartitionLag, Status, TopicStatus, reconcile
+from newsline.operations.status import (
+    PartitionLag,
+    Status,
+    TopicStatus,
+    distinct_failures,
+    reconcile,
+)
 from newsline.operations.subscribe import as_line, involves
 
 P = "t."
@@ -143,3 +150,14 @@ def test_replay_without_a_selector_is_refused_before_any_connection(tmp_path: Pa
         "error [NL602]: say which dead letters to replay: --reason CODE, --article ID or "
         "--all (add --dry-run to see them first)\n"
     )
+
+
+def test_a_message_dead_lettered_twice_counts_once() -> None:
+    """After a crash the agent dead-letters the redelivered message again."""
+    origin = Origin(topic="t.articles", partition=2, offset=9, key=b"k", value=b"{")
+    again = dead_letter(origin, "malformed_json", "why", "ingest", None)
+    other = dead_letter(replace(origin, offset=10), "malformed_json", "why", "ingest", None)
+    letters = [dlq.parse(0, n, 0, b"k", value) for n, value in enumerate([again, again, other])]
+    unreadable = [dlq.parse(0, 3, 0, None, b"not json")] * 2
+
+    assert [x.offset for x in distinct_failures(letters + unreadable)] == [0, 2, 3, 3]
