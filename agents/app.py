@@ -50,6 +50,9 @@ def create_app(settings: Settings) -> faust.App:
         # partition that moves is restored from its changelog instead (seconds here).
         table_standby_replicas=0,
         TableManager=SeekFirstTableManager,  # no messages lost when partitions move
+        # At most this many messages wait in each agent's stream (Faust's default is
+        # 4,096): a burst queues in Kafka, where it costs the worker no memory.
+        stream_buffer_maxsize=1024,
     )
 
 

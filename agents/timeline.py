@@ -34,7 +34,8 @@ from newsline.store.projector import Projector, Record
 
 AGENT = "timeline"
 BATCH = 500
-WITHIN = 0.5
+#: an event waits at most this long for its batch: most of publish-to-queryable at 50/s
+WITHIN = 0.2
 #: first wait after a failed write, doubled per failure up to RETRY_MAX (seconds)
 RETRY_FIRST = 0.5
 RETRY_MAX = 5.0
