@@ -50,9 +50,13 @@ def create_app(settings: Settings) -> faust.App:
         # partition that moves is restored from its changelog instead (seconds here).
         table_standby_replicas=0,
         TableManager=SeekFirstTableManager,  # no messages lost when partitions move
-        # At most this many messages wait in each agent's stream (Faust's default is
-        # 4,096): a burst queues in Kafka, where it costs the worker no memory.
+        # A burst waits in Kafka, where it costs the worker no memory: at most 1,024
+        # messages queue in each agent's stream (Faust's default 4,096), a fetch
+        # brings at most 256 KB per partition (1 MB; a larger message still comes,
+        # alone) and a poll at most 500 records (no limit).
         stream_buffer_maxsize=1024,
+        consumer_max_fetch_size=256 * 1024,
+        broker_max_poll_records=500,
     )
 
 
