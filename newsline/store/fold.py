@@ -98,11 +98,8 @@ def parse_mention(message: Mapping[str, Any]) -> Mention:
             article_id=article_id,
             type=kind,
             subtype=subtype,
-            countries=tuple(sorted({_text(code) for code in countries})),
-            actors=tuple(
-                (_text(a["code"]), _text(a["role"]), _text(a["name"]), a.get("title"))
-                for a in actors
-            ),
+            countries=_codes(countries),
+            actors=_actors(actors),
             date=date_text,
             date_precision=precision,
             starts=period_start(date_text),
@@ -204,6 +201,27 @@ def _calendar_date(reported_at: Any) -> date | None:
         return date.fromisoformat(reported_at[:10])
     except ValueError:
         return None
+
+
+def _codes(countries: Any) -> tuple[str, ...]:
+    """The country codes, sorted and distinct (a loop, not a comprehension calling
+    _text: this runs once per message of a rebuild)."""
+    for code in countries:
+        if code.__class__ is not str or not code:
+            _text(code)
+    return tuple(sorted(set(countries)))
+
+
+def _actors(actors: Any) -> tuple[tuple[str, str, str, Any], ...]:
+    """(code, role, name, title) per actor; the three names must be non-empty text."""
+    rows = []
+    for actor in actors:
+        row = (actor["code"], actor["role"], actor["name"], actor.get("title"))
+        for value in row[:3]:
+            if value.__class__ is not str or not value:
+                _text(value)
+        rows.append(row)
+    return tuple(rows)
 
 
 def _text(value: Any) -> str:
