@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import faust
 
-from agents import extract, ingest, timeline
+from agents import extract, ingest, memory, timeline
 from agents.log_noise import quiet_retry_loops
 from agents.recovery import SeekFirstTableManager, start_uncommitted_at_the_beginning
 from agents.topics import worker_topics
@@ -70,4 +70,5 @@ def build_worker(settings: Settings) -> faust.App:
     ingest.register(app, topics, settings.max_article_bytes)
     extract.register(app, topics)
     timeline.register(app, topics, projector)
+    memory.register(app)
     return app

@@ -6,9 +6,11 @@ import asyncio
 import inspect
 from pathlib import Path
 
+import pytest
 from faust.tables.recovery import Recovery
 from faust.types import TP
 
+from agents import memory
 from agents.app import create_app, faust_broker_url
 from agents.recovery import SeekFirstRecovery, start_uncommitted_at_the_beginning
 from newsline.config import Settings
@@ -108,3 +110,16 @@ def test_partitions_never_committed_start_at_the_beginning(tmp_path: Path) -> No
 
     assert returned == committed
     assert consumer.seeks == [(TP("t.articles", 0), 0), (TP("t.articles", 1), 0)]
+
+
+def test_the_worker_trims_freed_memory_on_a_timer(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(tmp_path)}
+    )
+    app = create_app(settings)
+    if not memory.release_freed_memory():
+        pytest.skip("no glibc here: nothing to trim")
+
+    memory.register(app)
+
+    assert any("trim_freed_memory" in repr(timer) for timer in app._app_tasks)
