@@ -64,6 +64,11 @@ class DeadLetter:
     original_value: bytes
 
     @property
+    def origin(self) -> tuple[str | None, int | None, int | None]:
+        """Where the failed message sits: (topic, partition, offset), None where unknown."""
+        return (self.original_topic, self.original_partition, self.original_offset)
+
+    @property
     def article(self) -> str | None:
         """The article id, or else the original key: on ``articles`` the key is the id.
 
@@ -226,7 +231,7 @@ def replay(bootstrap: str, prefix: str, letters: Sequence[DeadLetter]) -> dict[s
         Outgoing(
             replay_target(letter, prefix),
             letter.original_key,
-            kept_elsewhere.get(_where(letter), letter.original_value),
+            kept_elsewhere.get(letter.origin, letter.original_value),
             ((REPLAY_HEADER, _origin(letter, prefix)),),
         )
         for letter in oldest_first(letters)
@@ -248,7 +253,7 @@ def fetch_originals(bootstrap: str, letters: Sequence[DeadLetter]) -> dict[tuple
     letter keeps only its topic, partition and offset (the topic keeps data forever).
     Replay reads those originals back, so replaying never sends an empty article.
     """
-    wanted = {_where(x) for x in letters if _where(x)[0] is not None}
+    wanted = {x.origin for x in letters if x.original_topic is not None}
     if not wanted:
         return {}
     found: dict[tuple, bytes] = {}
@@ -266,10 +271,6 @@ def fetch_originals(bootstrap: str, letters: Sequence[DeadLetter]) -> dict[tuple
                 )
             found[(topic, partition, offset)] = records[0].value
     return found
-
-
-def _where(letter: DeadLetter) -> tuple:
-    return (letter.original_topic, letter.original_partition, letter.original_offset)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")

@@ -300,14 +300,11 @@ def distinct_failures(letters: Iterable[DeadLetter]) -> list[DeadLetter]:
     dies before committing its offset dead-letters it again when the message is
     redelivered (at-least-once), and the reconciliation must count that message once.
     Letters that do not say where their message was count one each."""
-    seen: set[tuple[str, str, int, int]] = set()
+    seen: set[tuple[str, tuple]] = set()
     distinct = []
     for letter in letters:
-        topic, partition, offset = (
-            letter.original_topic, letter.original_partition, letter.original_offset
-        )  # fmt: skip
-        if topic is not None and partition is not None and offset is not None:
-            where = (letter.agent, topic, partition, offset)
+        if None not in letter.origin:
+            where = (letter.agent, letter.origin)
             if where in seen:
                 continue
             seen.add(where)

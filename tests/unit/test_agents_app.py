@@ -6,6 +6,7 @@ import asyncio
 import inspect
 from pathlib import Path
 
+import faust
 import pytest
 from faust.tables.recovery import Recovery
 from faust.types import TP
@@ -14,6 +15,13 @@ from agents import memory
 from agents.app import create_app, faust_broker_url
 from agents.recovery import SeekFirstRecovery, start_uncommitted_at_the_beginning
 from newsline.config import Settings
+
+
+def default_app(home: Path) -> faust.App:
+    """The worker's app with default settings on a broker it never reaches."""
+    return create_app(
+        Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(home)})
+    )
 
 
 def test_broker_list_becomes_faust_urls() -> None:
@@ -39,11 +47,7 @@ def test_app_uses_the_configured_cluster_and_partitions(tmp_path: Path) -> None:
 def test_faust_reads_no_environment_of_its_own(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("APP_VALUE_SERIALIZER", "pickle")
     monkeypatch.setenv("BROKER_URL", "kafka://elsewhere:9092")
-    settings = Settings.from_env(
-        {"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(tmp_path)}
-    )
-
-    app = create_app(settings)
+    app = default_app(tmp_path)
 
     assert app.conf.value_serializer == "json"
     assert [str(url) for url in app.conf.broker] == ["kafka://k1:9092"]
@@ -54,10 +58,7 @@ def test_table_recovery_stops_the_flow_before_stream_partitions_resume(
 ) -> None:
     """Faust's recovery resumes the stream partitions before seeking them; with the flow
     on, messages fetched in between were lost (agents/recovery.py)."""
-    settings = Settings.from_env(
-        {"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(tmp_path)}
-    )
-    app = create_app(settings)
+    app = default_app(tmp_path)
     flow_when_faust_resumes: list[bool] = []
 
     async def faust_on_recovery_completed(self: Recovery, generation_id: int = 0) -> None:
@@ -89,10 +90,7 @@ class FakeConsumer:
 
 def test_partitions_never_committed_start_at_the_beginning(tmp_path: Path) -> None:
     """aiokafka leaves such a partition where it is: at the log's end after a takeover."""
-    settings = Settings.from_env(
-        {"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(tmp_path)}
-    )
-    app = create_app(settings)
+    app = default_app(tmp_path)
     changelog = app.Table("seen", default=str).changelog_topic.get_topic_name()
     committed = {
         TP("t.articles", 0): None,
@@ -113,10 +111,7 @@ def test_partitions_never_committed_start_at_the_beginning(tmp_path: Path) -> No
 
 
 def test_the_worker_trims_freed_memory_on_a_timer(tmp_path: Path) -> None:
-    settings = Settings.from_env(
-        {"KAFKA_BOOTSTRAP_SERVERS": "k1:9092", "NEWSLINE_HOME": str(tmp_path)}
-    )
-    app = create_app(settings)
+    app = default_app(tmp_path)
     if not memory.release_freed_memory():
         pytest.skip("no glibc here: nothing to trim")
 
