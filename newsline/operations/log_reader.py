@@ -46,9 +46,15 @@ class Bounds:
 
 
 class BoundedReader:
-    """A group-less consumer over ``topics`` that stops at the end offsets of its start."""
+    """A group-less consumer over ``topics`` that stops at the end offsets of its start.
 
-    def __init__(self, bootstrap: str, topics: list[str], client_id: str) -> None:
+    With ``shares`` > 1 it reads only share ``share`` of the partitions (every
+    ``shares``-th, from the ``share``-th): readers of the other shares read the rest.
+    """
+
+    def __init__(
+        self, bootstrap: str, topics: list[str], client_id: str, share: int = 0, shares: int = 1
+    ) -> None:
         self.consumer = kafka_client(
             KafkaConsumer,
             bootstrap,
@@ -73,18 +79,30 @@ class BoundedReader:
                     f"topic(s) {', '.join(missing)} do not exist at {bootstrap} "
                     "(check NEWSLINE_TOPIC_PREFIX, or run `newsline topics create`)"
                 )
-            self.consumer.assign(partitions)
-            self.consumer.seek_to_beginning(*partitions)
-            self.bounds = Bounds(
-                start=self.consumer.beginning_offsets(partitions),
-                end=self.consumer.end_offsets(partitions),
-            )
+            partitions = partitions[share::shares]
+            self.bounds = Bounds(start={}, end={})
+            if partitions:  # a share can be empty: fewer partitions than readers
+                self.consumer.assign(partitions)
+                self.consumer.seek_to_beginning(*partitions)
+                self.bounds = Bounds(
+                    start=self.consumer.beginning_offsets(partitions),
+                    end=self.consumer.end_offsets(partitions),
+                )
         except KafkaError as exc:
             self.consumer.close()
             raise BrokerError(f"cannot read {', '.join(topics)} at {bootstrap}: {exc}") from exc
         except BrokerError:
             self.consumer.close()
             raise
+
+    @property
+    def total(self) -> int:
+        """Records to read (``Bounds.total``)."""
+        return self.bounds.total
+
+    @property
+    def partitions(self) -> int:
+        return len(self.bounds.end)
 
     def batches(self) -> Iterator[list[ConsumerRecord]]:
         """Records in batches of up to BATCH, each partition read up to its end mark."""

@@ -4,9 +4,10 @@ The event topics keep every message forever, so the store is a cache of them. A
 rebuild replays the four event topics and the extraction records from offset 0 (a
 group-less consumer, up to the end offsets taken at the start) through the same
 Projector the worker uses, into a staging store (``staging``), and swaps it in
-atomically. The positions it records are the projection's own (name ``timeline``), so
-a worker started afterwards resumes from its committed offsets and the projector
-skips what the rebuild already folded.
+atomically. A second process reads and parses the log ahead of the projector
+(``parse_ahead``), so the rebuild uses two cores. The positions it records are the
+projection's own (name ``timeline``), so a worker started afterwards resumes from its
+committed offsets and the projector skips what the rebuild already folded.
 
 The worker must be stopped while the configured store is rebuilt: it would write into
 the old store meanwhile, and those writes would be lost at the swap. Its consumer
@@ -16,26 +17,25 @@ database needs no such care.
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from kafka.consumer.fetcher import ConsumerRecord
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from newsline.config import Settings
-from newsline.errors import InvalidEventMessage, WorkerRunning
+from newsline.errors import WorkerRunning
 from newsline.operations.log_reader import BoundedReader
+from newsline.operations.parse_ahead import ParseAhead, collecting_per_item
 from newsline.operations.staging import stage
 from newsline.operations.worker_guard import active_members
 from newsline.pipeline_progress import worker_group
 from newsline.redaction import masked_url
-from newsline.store.bulk import bulk_loading
+from newsline.store.bulk import bulk_loading, checks_and_indexes_deferred
 from newsline.store.engine import db_errors, make_engine
-from newsline.store.fold import parse_record
 from newsline.store.models import Event
-from newsline.store.projector import Projector, Record
+from newsline.store.projector import Projector
 from newsline.topics import EVENT_TYPES, event_topic, extractions_topic
 
 #: (events read, events to read, seconds so far): called about once a second
@@ -74,12 +74,13 @@ def rebuild(
     topics = [event_topic(settings.topic_prefix, kind) for kind in EVENT_TYPES]
     topics.append(extractions_topic(settings.topic_prefix))
     started = time.monotonic()
-    with BoundedReader(settings.bootstrap_servers, topics, "newsline-rebuild") as reader:
+    log = partial(BoundedReader, settings.bootstrap_servers, topics, "newsline-rebuild")
+    with ParseAhead(log) as replay:
         staging = stage(target)
         try:
             engine = bulk_loading(make_engine(staging.url))
             try:
-                read, skipped = _fold(Projector(engine), reader, progress, started)
+                read, skipped = load(engine, replay, progress, started)
                 with db_errors(), engine.connect() as connection:
                     events = connection.execute(select(func.count()).select_from(Event)).scalar()
             finally:
@@ -93,54 +94,30 @@ def rebuild(
         read=read,
         skipped=skipped,
         events=int(events or 0),
-        partitions=len(reader.bounds.end),
+        partitions=replay.shape.partitions,
         seconds=time.monotonic() - started,
     )
 
 
-def _fold(
-    projector: Projector, reader: BoundedReader, progress: Progress | None, started: float
+def load(
+    engine: Engine,
+    replay: ParseAhead,
+    progress: Progress | None = None,
+    started: float | None = None,
 ) -> tuple[int, int]:
-    total = reader.bounds.total
+    """Fold every batch of ``replay`` into the new store at ``engine`` (bulk-loading
+    settings, nobody reading it yet); returns (records read, records skipped)."""
+    projector = Projector(engine)
+    total = replay.shape.total
+    started = time.monotonic() if started is None else started
     read = skipped = 0
     said = time.monotonic()
-    for batch in reader.batches():
-        records, bad = _decoded(batch)
-        try:
-            projector.apply(records)
-        except InvalidEventMessage:  # rolled back: fold the batch without the bad ones
-            records, unusable = _usable(records)
-            bad += unusable
-            projector.apply(records)
-        read += len(batch)
-        skipped += bad
-        if progress and time.monotonic() - said >= 1.0:
-            progress(read, total, time.monotonic() - started)
-            said = time.monotonic()
+    with checks_and_indexes_deferred(engine):
+        for batch in collecting_per_item(replay.batches()):
+            projector.apply(batch.records, batch.prepared)
+            read += len(batch.records)
+            skipped += batch.skipped
+            if progress and time.monotonic() - said >= 1.0:
+                progress(read, total, time.monotonic() - started)
+                said = time.monotonic()
     return read, skipped
-
-
-def _decoded(batch: Sequence[ConsumerRecord]) -> tuple[list[Record], int]:
-    """The batch as projector records; a value that is not JSON is left out, as the
-    worker leaves it out of the store (it dead-lettered it when it came)."""
-    records: list[Record] = []
-    bad = 0
-    for r in batch:
-        try:
-            records.append((r.topic, r.partition, r.offset, json.loads(r.value)))
-        except (ValueError, TypeError):
-            bad += 1
-    return records, bad
-
-
-def _usable(records: list[Record]) -> tuple[list[Record], int]:
-    """Records whose message the projection can fold (checked one by one, only after a
-    batch failed: checking every message up front would cost a second parse each)."""
-    usable = []
-    for record in records:
-        try:
-            parse_record(record[3])
-        except InvalidEventMessage:
-            continue
-        usable.append(record)
-    return usable, len(records) - len(usable)

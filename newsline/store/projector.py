@@ -7,10 +7,12 @@ position write is a compare-and-set (``UPDATE ... WHERE next_offset = <read>``, 
 INSERT guarded by the primary key), so two projectors racing on one partition cannot
 both record it: the loser gets PositionConflict and its transaction rolls back.
 
-Writes are select-then-write inside the transaction, in bulk: one lookup for the
-events of the batch that already exist (read in full, and locked on PostgreSQL), the
-merge in Python (``fold``), then bulk INSERTs of the rows found absent (``bulk``:
-COPY / executemany) and executemany UPDATEs of the rest. The topic key is the
+Writes are select-then-write inside the transaction, in bulk. The rows the batch
+would write if none of its events were stored are ``prepared`` first (a pure step; a
+rebuild does it in its reader process). One lookup finds the events already stored;
+the prepared rows of the others go in through the bulk path (``bulk``: COPY /
+executemany), and the stored ones are read in full (locked on PostgreSQL), merged in
+Python (``fold``) and written back by executemany UPDATEs. The topic key is the
 event_id, so one event always lives in one partition and projectors of different
 partitions never touch the same event rows. Only ``articles`` rows are shared across
 partitions, so they use INSERT ... ON CONFLICT DO NOTHING, as do the actors of an
@@ -21,46 +23,46 @@ rebuild each run one projector, and PostgreSQL's row locks order any others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from newsline.errors import InvalidEventMessage, PositionConflict
-from newsline.store.bulk import chunks, existing_ids, insert_ignore, insert_new
+from newsline.store.bulk import chunks, existing_ids, insert_ignore, insert_new, row_tuples
 from newsline.store.engine import db_errors
 from newsline.store.fold import (
     EventState,
     Extraction,
     Mention,
-    article_row,
     merge_source,
     parse_record,
     source_row,
 )
-from newsline.store.models import (
-    Article,
-    Event,
-    EventActor,
-    EventCountry,
-    ProjectionOffset,
-    Source,
+from newsline.store.models import ProjectionOffset
+from newsline.store.prepared import (
+    ACTORS,
+    ARTICLES,
+    COUNTRIES,
+    EVENTS,
+    SOURCES,
+    PreparedBatch,
+    actor_rows,
+    by_event,
+    country_row,
+    prepare,
 )
 from newsline.store.schema import create_tables
 from newsline.store.supersede import supersede
 
 #: (topic, partition, offset, message): one consumed record, an event mention or an
-#: extraction record. A ``None`` message only advances the position: a record consumed
-#: but not projected (it was dead-lettered).
-Record = tuple[str, int, int, Mapping[str, Any] | None]
+#: extraction record, as its wire message or already parsed (a rebuild parses in a
+#: second process). A ``None`` message only advances the position: a record consumed
+#: but not projected (it was dead-lettered, or is malformed).
+Record = tuple[str, int, int, Mapping[str, Any] | Mention | Extraction | None]
 Position = tuple[str, int]
 
-_EVENTS: Table = Event.__table__  # type: ignore[assignment]
-_COUNTRIES: Table = EventCountry.__table__  # type: ignore[assignment]
-_ACTORS: Table = EventActor.__table__  # type: ignore[assignment]
-_SOURCES: Table = Source.__table__  # type: ignore[assignment]
-_ARTICLES: Table = Article.__table__  # type: ignore[assignment]
 _OFFSETS: Table = ProjectionOffset.__table__  # type: ignore[assignment]
 
 
@@ -77,11 +79,13 @@ class Projector:
         with db_errors(), self.engine.connect() as connection:
             return self._positions(connection)
 
-    def apply(self, batch: Sequence[Record]) -> int:
+    def apply(self, batch: Sequence[Record], prepared: PreparedBatch | None = None) -> int:
         """Fold ``batch`` and record its positions in one transaction; returns records applied.
 
         Records below their partition's stored next offset are skipped. An invalid
         message raises InvalidEventMessage and nothing of the batch is written.
+        ``prepared``: the batch's mentions already ``prepare``d (by a rebuild's reader
+        process); used only if no record is skipped, else prepared again here.
         """
         with db_errors(), self.engine.begin() as connection:
             stored = self._positions(connection, {(t, p) for t, p, _, _ in batch})
@@ -90,12 +94,17 @@ class Projector:
             extractions: list[Extraction] = []
             for topic, partition, offset, message in batch:
                 if offset < advanced.get((topic, partition), 0):
+                    prepared = None
                     continue
                 advanced[(topic, partition)] = offset + 1
                 if message is None:
                     continue
                 try:
-                    parsed = parse_record(message)
+                    parsed = (
+                        message
+                        if isinstance(message, Mention | Extraction)
+                        else parse_record(message)
+                    )
                 except InvalidEventMessage as exc:
                     raise InvalidEventMessage(f"{topic}[{partition}]@{offset}: {exc}") from exc
                 if isinstance(parsed, Mention):
@@ -103,7 +112,9 @@ class Projector:
                 else:
                     extractions.append(parsed)
             if mentions:
-                _fold(connection, mentions)
+                if prepared is None:
+                    prepared = prepare(mentions)
+                _fold(connection, mentions, prepared)
             if mentions or extractions:
                 supersede(connection, mentions, extractions)
             self._record(connection, stored, advanced)
@@ -162,80 +173,73 @@ def _conflict(name: str, topic: str, partition: int) -> PositionConflict:
     )
 
 
-def _fold(connection: Connection, mentions: list[Mention]) -> None:
-    """Upsert the events, countries, actors, sources and articles the mentions describe."""
-    by_event: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        by_event.setdefault(mention.event_id, []).append(mention)
-    known = list(existing_ids(connection, _EVENTS, "event_id", list(by_event)))
-    stored_events = _stored_events(connection, known)
-    stored_sources = _stored_sources(connection, known)
-    stored_countries = _stored_countries(connection, known)
+def _fold(connection: Connection, mentions: list[Mention], prepared: PreparedBatch) -> None:
+    """Write the prepared rows of the events not stored yet, fold the stored ones."""
+    known = existing_ids(connection, EVENTS, "event_id", [row[0] for row in prepared.events])
+    for table, rows in (
+        (EVENTS, prepared.events),
+        (COUNTRIES, prepared.countries),
+        (SOURCES, prepared.sources),
+        (ACTORS, prepared.actors),
+    ):
+        insert_new(connection, table, [r for r in rows if r[0] not in known] if known else rows)
+    if known:
+        _fold_known(connection, [m for m in mentions if m.event_id in known])
+    insert_ignore(connection, ARTICLES, prepared.articles)
 
-    new_events, changed_events, new_sources, changed_sources = [], [], [], []
+
+def _fold_known(connection: Connection, mentions: list[Mention]) -> None:
+    """Fold mentions of stored events into their stored rows (select, merge, write)."""
+    groups = by_event(mentions)
+    ids = list(groups)
+    stored_events = _stored_events(connection, ids)
+    stored_sources = _stored_sources(connection, ids)
+    stored_countries = _stored_countries(connection, ids)
+    changed_events, new_sources, changed_sources = [], [], []
     new_countries: list[dict[str, Any]] = []
     seen_sources: dict[tuple[str, str], dict[str, Any]] = {}
-    for event_id, group in by_event.items():
-        row = stored_events.get(event_id)
-        state = EventState.from_row(row) if row else EventState.start(group[0])
+    for event_id, group in groups.items():
+        row = stored_events[event_id]
+        state = EventState.from_row(row)
         for mention in group:
             key = (event_id, mention.article_id)
             earlier = seen_sources.get(key) or stored_sources.get(key)
             state.absorb(mention, new_source=earlier is None)
             seen_sources[key] = merge_source(earlier, mention) if earlier else source_row(mention)
         folded = state.as_row()
-        if row is None:
-            new_events.append(folded)
-        elif folded != row:
+        if folded != row:
             changed_events.append({f"b_{k}": v for k, v in folded.items()})
         countries = {code for mention in group for code in mention.countries}
         for code in sorted(countries - stored_countries.get(event_id, set())):
-            new_countries.append(_country_row(folded, code))
+            new_countries.append(country_row(folded, code))
     for key, source in seen_sources.items():
         if key not in stored_sources:
             new_sources.append(source)
         elif source != stored_sources[key]:
             changed_sources.append({f"b_{k}": v for k, v in source.items()})
 
-    # Rows checked absent above take the bulk path; the rest are UPDATEs or may conflict.
-    insert_new(connection, _EVENTS, new_events)
     if changed_events:
         _update_events(connection, changed_events)
-    insert_new(connection, _COUNTRIES, new_countries)
-    insert_new(connection, _SOURCES, new_sources)
+    insert_new(connection, COUNTRIES, row_tuples(COUNTRIES, new_countries))
+    insert_new(connection, SOURCES, row_tuples(SOURCES, new_sources))
     if changed_sources:
         _update_sources(connection, changed_sources)
-    fresh = {row["event_id"] for row in new_events}
-    actors = _actor_rows(mentions)
-    insert_new(connection, _ACTORS, [a for a in actors if a["event_id"] in fresh])
-    insert_ignore(connection, _ACTORS, [a for a in actors if a["event_id"] not in fresh])
-    insert_ignore(connection, _ARTICLES, _unique(article_row(m) for m in mentions))
-
-
-def _country_row(event: Mapping[str, Any], code: str) -> dict[str, Any]:
-    return {
-        "event_id": event["event_id"],
-        "country": code,
-        "type": event["type"],
-        "subtype": event["subtype"],
-        "date": event["date"],
-        "sort_date": event["sort_date"],
-        "undated": event["undated"],
-    }
+    # a later mention may name a party again
+    insert_ignore(connection, ACTORS, row_tuples(ACTORS, actor_rows(mentions)))
 
 
 def _update_events(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Rewrite changed events and the fields their country rows repeat."""
     keys = [k for k in rows[0] if k != "b_event_id"]
     connection.execute(
-        update(_EVENTS)
-        .where(_EVENTS.c.event_id == bindparam("b_event_id"))
+        update(EVENTS)
+        .where(EVENTS.c.event_id == bindparam("b_event_id"))
         .values({k[2:]: bindparam(k) for k in keys}),
         rows,
     )
     connection.execute(
-        update(_COUNTRIES)
-        .where(_COUNTRIES.c.event_id == bindparam("b_event_id"))
+        update(COUNTRIES)
+        .where(COUNTRIES.c.event_id == bindparam("b_event_id"))
         .values(
             {k: bindparam(f"b_{k}") for k in ("type", "subtype", "date", "sort_date", "undated")}
         ),
@@ -246,11 +250,11 @@ def _update_events(connection: Connection, rows: list[dict[str, Any]]) -> None:
 def _update_sources(connection: Connection, rows: list[dict[str, Any]]) -> None:
     keys = [k for k in rows[0] if k not in ("b_event_id", "b_article_id")]
     connection.execute(
-        update(_SOURCES)
+        update(SOURCES)
         .where(
             and_(
-                _SOURCES.c.event_id == bindparam("b_event_id"),
-                _SOURCES.c.article_id == bindparam("b_article_id"),
+                SOURCES.c.event_id == bindparam("b_event_id"),
+                SOURCES.c.article_id == bindparam("b_article_id"),
             )
         )
         .values({k[2:]: bindparam(k) for k in keys}),
@@ -258,29 +262,10 @@ def _update_sources(connection: Connection, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _actor_rows(mentions: Iterable[Mention]) -> list[dict[str, Any]]:
-    rows = {}
-    for mention in mentions:
-        for code, role, name, title in mention.actors:
-            key = (mention.event_id, code, role, name)
-            if key not in rows or (title and not rows[key]["title"]):
-                rows[key] = dict(zip(("event_id", "code", "role", "name"), key, strict=True))
-                rows[key]["title"] = title
-    return list(rows.values())
-
-
-def _unique(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The first row per article id (the same article reports many events)."""
-    first: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        first.setdefault(row["id"], row)
-    return list(first.values())
-
-
 def _stored_events(connection: Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for chunk in chunks(ids):
-        query = select(_EVENTS).where(_EVENTS.c.event_id.in_(chunk)).with_for_update()
+        query = select(EVENTS).where(EVENTS.c.event_id.in_(chunk)).with_for_update()
         rows.update({r.event_id: dict(r._mapping) for r in connection.execute(query)})
     return rows
 
@@ -290,7 +275,7 @@ def _stored_sources(
 ) -> dict[tuple[str, str], dict[str, Any]]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for chunk in chunks(ids):
-        query = select(_SOURCES).where(_SOURCES.c.event_id.in_(chunk))
+        query = select(SOURCES).where(SOURCES.c.event_id.in_(chunk))
         rows.update(
             {(r.event_id, r.article_id): dict(r._mapping) for r in connection.execute(query)}
         )
@@ -300,8 +285,8 @@ def _stored_sources(
 def _stored_countries(connection: Connection, ids: list[str]) -> dict[str, set[str]]:
     rows: dict[str, set[str]] = {}
     for chunk in chunks(ids):
-        query = select(_COUNTRIES.c.event_id, _COUNTRIES.c.country).where(
-            _COUNTRIES.c.event_id.in_(chunk)
+        query = select(COUNTRIES.c.event_id, COUNTRIES.c.country).where(
+            COUNTRIES.c.event_id.in_(chunk)
         )
         for event_id, country in connection.execute(query):
             rows.setdefault(event_id, set()).add(country)

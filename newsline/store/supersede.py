@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 
-from newsline.store.bulk import chunks, insert_ignore
+from newsline.store.bulk import chunks, insert_ignore, row_tuples
 from newsline.store.fold import Extraction, Mention
 from newsline.store.models import ArticleExtraction, Event, Source
 
@@ -42,7 +42,8 @@ def supersede(
 
     Runs after the batch's mentions are folded, in the same transaction.
     """
-    insert_ignore(connection, _EXTRACTIONS, [x.as_row() for x in extractions])
+    rows = row_tuples(_EXTRACTIONS, [x.as_row() for x in extractions])
+    insert_ignore(connection, _EXTRACTIONS, rows)
     recorded = {x.article_id for x in extractions}
     mentions = list(mentions)
     latest = latest_extractions(connection, recorded | {m.article_id for m in mentions})

@@ -9,6 +9,7 @@ import pytest
 
 from newsline.errors import InvalidEventMessage
 from newsline.store.fold import EventState, Extraction, Mention, parse_mention, parse_record
+from newsline.store.prepared import fold_new
 
 BASE: dict[str, Any] = {
     "schema_version": 1, "event_id": "a" * 24, "article_id": "fr-1", "type": "agreement",
@@ -73,3 +74,19 @@ def test_a_record_is_an_extraction_when_it_lists_event_ids_else_a_mention() -> N
         parse_record({**record, "event_ids": "a" * 24})
     with pytest.raises(InvalidEventMessage, match="lacks confidence"):
         parse_record({k: v for k, v in BASE.items() if k != "confidence"})
+
+
+def test_an_events_row_holds_every_field_of_the_fold() -> None:
+    state = EventState.start(parse_mention(BASE))
+
+    assert set(state.as_row()) == set(EventState.__slots__)
+    assert EventState.from_row(state.as_row()) == state
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_a_new_events_prepared_rows_are_its_fold(order: tuple[int, ...]) -> None:
+    messages = [MENTIONS[i] for i in order] + [MENTIONS[order[0]]]  # one report twice
+    event, sources = fold_new([parse_mention(m) for m in messages])
+
+    assert event == fold(messages)
+    assert sorted(s["article_id"] for s in sources) == ["en-1", "fr-1", "ru-1"]
