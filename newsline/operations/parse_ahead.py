@@ -149,8 +149,10 @@ class ParseAhead:
         try:
             message = pipe.recv()
         except EOFError:
+            child = self._children[pipe]
+            child.join(JOIN_S)  # it closed the pipe by exiting: reap it for its code
             raise StoreError(
-                f"the replay's reader process exited with code {self._children[pipe].exitcode} "
+                f"the replay's reader process exited with code {child.exitcode} "
                 "before the end of the log"
             ) from None
         if isinstance(message, BaseException):
