@@ -10,6 +10,7 @@ mention folded twice, or mentions folded in another order, give the same event.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -174,6 +175,15 @@ def parse_record(message: Mapping[str, Any]) -> Mention | Extraction:
     if isinstance(message, Mapping) and "event_ids" in message:
         return parse_extraction(message)
     return parse_mention(message)
+
+
+def parse_raw_record(value: bytes | str) -> Mention | Extraction:
+    """``parse_record`` of a record's value as the log holds it (JSON text)."""
+    try:
+        message = json.loads(value)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise InvalidEventMessage(f"record is not JSON: {exc}") from None
+    return parse_record(message)
 
 
 def period_start(text: str | None) -> date | None:

@@ -8,6 +8,9 @@ a per-country timeline filters and orders on, so that query walks one index
 Times are naive UTC ``datetime``s (plain ``DateTime`` columns, not SQLModel's
 zone-checked default): SQLite keeps no time zone, and one convention on both
 databases keeps ``--as-of`` comparisons exact.
+
+The tables themselves are made by the migrations (``migrations/``); on PostgreSQL
+they give the key columns (ids, country codes, roles) the byte-order collation "C".
 """
 
 from __future__ import annotations

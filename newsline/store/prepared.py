@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table
@@ -32,13 +33,21 @@ assert all(t.columns.keys()[0] == "event_id" for t in (EVENTS, COUNTRIES, ACTORS
 @dataclass(frozen=True, slots=True)
 class PreparedBatch:
     """The rows a batch writes if none of its events is stored yet (``row_tuples``);
-    ``articles`` holds every article the batch reports."""
+    ``articles`` holds every article the batch reports.
+
+    ``event_ids`` names the event of each mention, in the batch's order: the projector
+    parses again only the mentions of events it finds stored (a rebuild's reader sends
+    the others as their raw JSON). ``reports`` holds each distinct (article, extraction
+    time) of the mentions: all that ``supersede`` asks of them.
+    """
 
     events: list[tuple]
     countries: list[tuple]
     sources: list[tuple]
     actors: list[tuple]
     articles: list[tuple]
+    event_ids: list[str]
+    reports: list[tuple[str, datetime]]
 
 
 def prepare(mentions: Sequence[Mention]) -> PreparedBatch:
@@ -57,6 +66,8 @@ def prepare(mentions: Sequence[Mention]) -> PreparedBatch:
         sources=row_tuples(SOURCES, sources),
         actors=row_tuples(ACTORS, actor_rows(mentions)),
         articles=row_tuples(ARTICLES, articles),
+        event_ids=[mention.event_id for mention in mentions],
+        reports=list({(mention.article_id, mention.extracted_at) for mention in mentions}),
     )
 
 

@@ -37,6 +37,7 @@ from newsline.store.fold import (
     Extraction,
     Mention,
     merge_source,
+    parse_raw_record,
     parse_record,
     source_row,
 )
@@ -57,10 +58,11 @@ from newsline.store.schema import create_tables
 from newsline.store.supersede import supersede
 
 #: (topic, partition, offset, message): one consumed record, an event mention or an
-#: extraction record, as its wire message or already parsed (a rebuild parses in a
-#: second process). A ``None`` message only advances the position: a record consumed
-#: but not projected (it was dead-lettered, or is malformed).
-Record = tuple[str, int, int, Mapping[str, Any] | Mention | Extraction | None]
+#: extraction record, as its wire message, its raw JSON (a rebuild's mention whose rows
+#: are prepared already) or parsed. A ``None`` message only advances the position: a
+#: record consumed but not projected (it was dead-lettered, or is malformed).
+Message = Mapping[str, Any] | bytes | Mention | Extraction
+Record = tuple[str, int, int, Message | None]
 Position = tuple[str, int]
 
 _OFFSETS: Table = ProjectionOffset.__table__  # type: ignore[assignment]
@@ -80,45 +82,38 @@ class Projector:
             return self._positions(connection)
 
     def apply(self, batch: Sequence[Record], prepared: PreparedBatch | None = None) -> int:
-        """Fold ``batch`` and record its positions in one transaction; returns records applied.
+        """Fold ``batch`` and record its positions in one transaction; returns mentions applied.
 
         Records below their partition's stored next offset are skipped. An invalid
         message raises InvalidEventMessage and nothing of the batch is written.
         ``prepared``: the batch's mentions already ``prepare``d (by a rebuild's reader
-        process); used only if no record is skipped, else prepared again here.
+        process), its extraction records parsed; used only if no record is skipped,
+        else everything is parsed and prepared again here.
         """
         with db_errors(), self.engine.begin() as connection:
             stored = self._positions(connection, {(t, p) for t, p, _, _ in batch})
             advanced = dict(stored)
-            mentions: list[Mention] = []
-            extractions: list[Extraction] = []
-            for topic, partition, offset, message in batch:
+            fresh: list[Record] = []
+            for record in batch:
+                topic, partition, offset, message = record
                 if offset < advanced.get((topic, partition), 0):
                     prepared = None
                     continue
                 advanced[(topic, partition)] = offset + 1
-                if message is None:
-                    continue
-                try:
-                    parsed = (
-                        message
-                        if isinstance(message, Mention | Extraction)
-                        else parse_record(message)
-                    )
-                except InvalidEventMessage as exc:
-                    raise InvalidEventMessage(f"{topic}[{partition}]@{offset}: {exc}") from exc
-                if isinstance(parsed, Mention):
-                    mentions.append(parsed)
-                else:
-                    extractions.append(parsed)
-            if mentions:
-                if prepared is None:
-                    prepared = prepare(mentions)
-                _fold(connection, mentions, prepared)
-            if mentions or extractions:
-                supersede(connection, mentions, extractions)
+                if message is not None:
+                    fresh.append(record)
+            if prepared is None:
+                fresh = [(*record[:3], _parsed(record)) for record in fresh]
+                prepared = prepare([m for *_, m in fresh if isinstance(m, Mention)])
+            extractions = [m for *_, m in fresh if isinstance(m, Extraction)]
+            # the mention records, each of the event prepared.event_ids says
+            mentioned = [r for r in fresh if not isinstance(r[3], Extraction)]
+            if prepared.event_ids:
+                _fold(connection, mentioned, prepared)
+            if prepared.reports or extractions:
+                supersede(connection, prepared.reports, extractions)
             self._record(connection, stored, advanced)
-            return len(mentions)
+            return len(prepared.event_ids)
 
     def _positions(
         self, connection: Connection, only: set[Position] | None = None
@@ -173,7 +168,20 @@ def _conflict(name: str, topic: str, partition: int) -> PositionConflict:
     )
 
 
-def _fold(connection: Connection, mentions: list[Mention], prepared: PreparedBatch) -> None:
+def _parsed(record: Record) -> Mention | Extraction:
+    """The record's message parsed; InvalidEventMessage names the record."""
+    topic, partition, offset, message = record
+    if isinstance(message, Mention | Extraction):
+        return message
+    try:
+        if isinstance(message, bytes | str):
+            return parse_raw_record(message)
+        return parse_record(message)  # type: ignore[arg-type]
+    except InvalidEventMessage as exc:
+        raise InvalidEventMessage(f"{topic}[{partition}]@{offset}: {exc}") from exc
+
+
+def _fold(connection: Connection, mentioned: list[Record], prepared: PreparedBatch) -> None:
     """Write the prepared rows of the events not stored yet, fold the stored ones."""
     known = existing_ids(connection, EVENTS, "event_id", [row[0] for row in prepared.events])
     for table, rows in (
@@ -184,7 +192,9 @@ def _fold(connection: Connection, mentions: list[Mention], prepared: PreparedBat
     ):
         insert_new(connection, table, [r for r in rows if r[0] not in known] if known else rows)
     if known:
-        _fold_known(connection, [m for m in mentions if m.event_id in known])
+        records = zip(mentioned, prepared.event_ids, strict=True)
+        parsed = [_parsed(record) for record, event in records if event in known]
+        _fold_known(connection, [m for m in parsed if isinstance(m, Mention)])
     insert_ignore(connection, ARTICLES, prepared.articles)
 
 

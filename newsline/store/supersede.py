@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 
 from newsline.store.bulk import chunks, insert_ignore, row_tuples
-from newsline.store.fold import Extraction, Mention
+from newsline.store.fold import Extraction
 from newsline.store.models import ArticleExtraction, Event, Source
 
 _EXTRACTIONS: Table = ArticleExtraction.__table__  # type: ignore[assignment]
@@ -36,22 +36,25 @@ Latest = dict[str, tuple[datetime, frozenset[str]]]
 
 
 def supersede(
-    connection: Connection, mentions: Iterable[Mention], extractions: list[Extraction]
+    connection: Connection,
+    reports: Iterable[tuple[str, datetime]],
+    extractions: list[Extraction],
 ) -> None:
-    """Record ``extractions`` and re-decide the mentions they (or ``mentions``) touch.
+    """Record ``extractions`` and re-decide the mentions they touch, or that the batch's
+    mentions touch: ``reports`` holds the (article id, extraction time) of each.
 
     Runs after the batch's mentions are folded, in the same transaction.
     """
     rows = row_tuples(_EXTRACTIONS, [x.as_row() for x in extractions])
     insert_ignore(connection, _EXTRACTIONS, rows)
     recorded = {x.article_id for x in extractions}
-    mentions = list(mentions)
-    latest = latest_extractions(connection, recorded | {m.article_id for m in mentions})
+    reports = list(reports)
+    latest = latest_extractions(connection, recorded | {article for article, _ in reports})
     # A mention of the latest run changes nothing; anything else may flip a flag.
     unsettled = recorded | {
-        m.article_id
-        for m in mentions
-        if m.article_id in latest and m.extracted_at != latest[m.article_id][0]
+        article
+        for article, extracted_at in reports
+        if article in latest and extracted_at != latest[article][0]
     }
     unsettled &= latest.keys()
     if not unsettled:

@@ -3,17 +3,17 @@ deferred to the end. Each must leave exactly the store the plain path leaves."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, inspect
 
+from newsline.operations.parse_ahead import ParsedBatch, RawRecord, parse_batch
 from newsline.store.bulk import checks_and_indexes_deferred
 from newsline.store.engine import make_engine
-from newsline.store.fold import Mention, parse_record
 from newsline.store.models import TABLES
-from newsline.store.prepared import prepare
 from newsline.store.projector import Projector, Record
 
 from .store_support import english_messages, records, seed_messages
@@ -29,10 +29,10 @@ def engine(store_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def parsed(batch: list[Record]) -> tuple[list[Record], list[Mention]]:
-    """The batch with its messages parsed, as a rebuild's reader hands it over."""
-    done = [(t, p, o, parse_record(m)) for t, p, o, m in batch]  # type: ignore[arg-type]
-    return done, [m for *_, m in done if isinstance(m, Mention)]
+def as_read(batch: list[Record]) -> ParsedBatch:
+    """The batch as a rebuild's reader hands it over: its mentions' rows prepared, the
+    mentions themselves still raw JSON."""
+    return parse_batch(RawRecord(t, p, o, json.dumps(m).encode()) for t, p, o, m in batch)
 
 
 def two_batches() -> list[list[Record]]:
@@ -49,9 +49,9 @@ def test_prepared_batches_build_the_same_store(engine: Engine) -> None:
         for table in reversed(TABLES):
             connection.execute(table.delete())
 
-    for batch in two_batches():
-        done, mentions = parsed(batch)
-        projector.apply(done, prepare(mentions))
+    for batch in two_batches():  # the second folds stored events from their raw JSON
+        read = as_read(batch)
+        projector.apply(read.records, read.prepared)
 
     assert snapshot(engine) == expected
 
@@ -62,9 +62,8 @@ def test_a_prepared_batch_is_not_used_once_records_are_skipped(engine: Engine) -
     projector.apply(first + second[:2])
     expected_events = snapshot(engine)["events"]
 
-    done, mentions = parsed(first + second[:2])
-    stale = prepare(mentions)  # prepared as if none of the events were stored
-    assert projector.apply(done, stale) == 0  # replayed: every record skipped
+    stale = as_read(first + second[:2])  # prepared as if none of the events were stored
+    assert projector.apply(stale.records, stale.prepared) == 0  # replayed: every record skipped
 
     assert snapshot(engine)["events"] == expected_events
 

@@ -109,3 +109,26 @@ def test_a_store_newer_than_this_newsline_is_refused_with_advice(engine: Engine)
 
     with pytest.raises(StoreError, match=r"0999.*upgrade newsline"):
         create_tables(engine)
+
+
+def test_key_columns_compare_bytes_on_postgresql(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite compares text bytewise already")
+    first_schema_store(engine)
+    create_tables(engine)
+
+    with engine.connect() as connection:
+        byte_order = connection.execute(
+            text(
+                "select table_name, column_name from information_schema.columns "
+                "where table_schema = current_schema() and collation_name = 'C'"
+            )
+        ).all()
+    assert set(byte_order) == {
+        ("articles", "id"), ("events", "event_id"), ("event_countries", "event_id"),
+        ("event_countries", "country"), ("event_actors", "event_id"), ("event_actors", "code"),
+        ("event_actors", "role"), ("sources", "event_id"), ("sources", "article_id"),
+        ("article_extractions", "article_id"),
+    }  # fmt: skip
+    (entry,) = queries.timeline(engine, "BLR").entries  # the rows went along
+    assert entry.event_id == EVENT

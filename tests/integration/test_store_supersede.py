@@ -8,6 +8,7 @@ partitioned log allows, and check what the views show.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from newsline.contracts import problems
+from newsline.operations.parse_ahead import RawRecord, parse_batch
 from newsline.store import queries
 from newsline.store.engine import make_engine
 from newsline.store.projector import Projector
@@ -66,8 +68,11 @@ def history() -> tuple[list[dict[str, Any]], dict[str, str]]:
     return [*first, record(FR_ID, V1_AT, first), *second, record(FR_ID, V2_AT, second)], dropped
 
 
-def apply_in(engine: Engine, messages: list[dict[str, Any]], batch: int = 1000) -> None:
-    """Each message on a topic of its own kind, in ``batch``-sized applies."""
+def apply_in(
+    engine: Engine, messages: list[dict[str, Any]], batch: int = 1000, ahead: bool = False
+) -> None:
+    """Each message on a topic of its own kind, in ``batch``-sized applies; ``ahead``:
+    each batch as a rebuild's reader hands it over (prepared, mentions as raw JSON)."""
     projector = Projector(engine)
     counters: dict[str, int] = {}
     records = []
@@ -76,7 +81,12 @@ def apply_in(engine: Engine, messages: list[dict[str, Any]], batch: int = 1000) 
         counters[topic] = counters.get(topic, -1) + 1
         records.append((topic, 0, counters[topic], message))
     for start in range(0, len(records), batch):
-        projector.apply(records[start : start + batch])
+        chunk = records[start : start + batch]
+        if ahead:
+            read = parse_batch(RawRecord(t, p, o, json.dumps(m).encode()) for t, p, o, m in chunk)
+            projector.apply(read.records, read.prepared)
+        else:
+            projector.apply(chunk)
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -144,18 +154,20 @@ def test_every_arrival_order_gives_the_same_store(store_url: str) -> None:
         "old mentions last": [first_record, *second, second_record, *first],
     }
     stores = {}
-    for (name, order), batch in itertools.product(orders.items(), (1, 3, 1000)):
+    for (name, order), batch, ahead in itertools.product(
+        orders.items(), (1, 3, 1000), (False, True)
+    ):
         engine = make_engine(store_url)
         try:
             Projector(engine)  # the tables, before emptying them
             with engine.begin() as connection:
                 for table in (*reversed(TABLES), "articles", "projection_offsets"):
                     connection.execute(text(f"delete from {table}"))
-            apply_in(engine, order, batch)
-            stores[(name, batch)] = snapshot(engine)
+            apply_in(engine, order, batch, ahead)
+            stores[(name, batch, ahead)] = snapshot(engine)
         finally:
             engine.dispose()
-    reference = stores[("as published", 1000)]
+    reference = stores[("as published", 1000, False)]
     assert all(store == reference for store in stores.values())
 
 

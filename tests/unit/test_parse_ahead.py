@@ -11,7 +11,7 @@ import pytest
 
 from newsline.errors import BrokerError, StoreError
 from newsline.operations.parse_ahead import ParseAhead, RawRecord, parse_batch
-from newsline.store.fold import Mention
+from newsline.store.fold import parse_raw_record
 
 TOPIC = "t.events"
 PARTITIONS = 5
@@ -76,8 +76,12 @@ def test_every_record_comes_through_once_parsed(readers: int) -> None:
     malformed = sorted((p, o) for b in batches for _, p, o, m in b.records if m is None)
     assert malformed == [(p, n) for p in range(PARTITIONS) for n in range(0, 30, 7)]
     assert sum(b.skipped for b in batches) == len(malformed)
-    mentions = [m for b in batches for *_, m in b.records if isinstance(m, Mention)]
+    # mentions travel as their raw JSON, their rows prepared
+    mentions = [m for b in batches for *_, m in b.records if m is not None]
+    assert all(isinstance(m, bytes) for m in mentions)
     assert len(mentions) == len(positions) - len(malformed)
+    prepared = [e for b in batches for e in b.prepared.event_ids]
+    assert prepared == [parse_raw_record(m).event_id for m in mentions]
     assert sum(len(b.prepared.events) for b in batches) == len(mentions)
 
 
