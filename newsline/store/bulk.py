@@ -107,9 +107,9 @@ def row_tuples(table: Table, rows: Sequence[dict[str, Any]]) -> list[tuple]:
     HH:MM:SS.ffffff``), so reads through SQLAlchemy see what an ORM insert would have
     written; PostgreSQL parses the same text into its date and timestamp columns. Pure,
     and cheap to send between processes (a datetime costs more to serialise than its
-    text): a rebuild builds these in its reader processes, a million rows a minute, so
-    the loop is lean: one C-level getter per row, then only the date columns touched
-    (half the time of converting column by column after a transpose; bench/query.py).
+    text): a rebuild builds these in its reader processes, so the loop is lean: one
+    C-level getter per row, then only the date columns touched (cheaper than
+    converting column by column after a transpose, which allocates every row twice).
     """
     row_values = itemgetter(*(c.name for c in table.columns))
     converters = _text_forms(table)
