@@ -131,12 +131,17 @@ def parse_mention(message: Mapping[str, Any]) -> Mention:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """One extractor run over one article (schemas/extraction.v1.json): what it found."""
+    """One extractor run over one article (schemas/extraction.v1.json): what it found.
+
+    ``event_ids`` is a sorted tuple, not a frozenset: a rebuild's readers pickle these
+    without the memo, and CPython's pickler loses count of frozensets in that mode
+    (thousands of them fail the dump with a KeyError).
+    """
 
     article_id: str
     extracted_at: datetime
     extractor: str
-    event_ids: frozenset[str]
+    event_ids: tuple[str, ...]  # sorted, distinct
 
     def as_row(self) -> dict[str, Any]:
         """The ``article_extractions`` row."""
@@ -144,7 +149,7 @@ class Extraction:
             "article_id": self.article_id,
             "extracted_at": self.extracted_at,
             "extractor": self.extractor,
-            "event_ids": " ".join(sorted(self.event_ids)),
+            "event_ids": " ".join(self.event_ids),
         }
 
 
@@ -158,7 +163,7 @@ def parse_extraction(message: Mapping[str, Any]) -> Extraction:
             article_id=_text(message["article_id"]),
             extracted_at=utc_naive(message["extracted_at"]),
             extractor=_text(message["extractor"]),
-            event_ids=frozenset(_text(i) for i in ids),
+            event_ids=tuple(sorted({_text(i) for i in ids})),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidEventMessage(

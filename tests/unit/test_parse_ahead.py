@@ -11,7 +11,7 @@ import pytest
 
 from newsline.errors import BrokerError, StoreError
 from newsline.operations.parse_ahead import ParseAhead, RawRecord, parse_batch
-from newsline.store.fold import parse_raw_record
+from newsline.store.fold import Extraction, parse_raw_record
 
 TOPIC = "t.events"
 PARTITIONS = 5
@@ -56,6 +56,25 @@ class FakeLog:
         pass
 
 
+class ExtractionLog(FakeLog):
+    """Every record an extraction record: one per article run, as a real log holds them."""
+
+    def batches(self):
+        for p in self.mine:
+            yield [RawRecord(TOPIC, p, n, extraction(p * 1000 + n)) for n in range(self.per)]
+
+
+def extraction(number: int) -> bytes:
+    return json.dumps(
+        {
+            "article_id": f"article-{number}",
+            "extractor": "test-1",
+            "extracted_at": "2025-08-20T09:15:00Z",
+            "event_ids": [f"{number:024x}", f"{number + 1:024x}"],
+        }
+    ).encode()
+
+
 def refusing(share: int, shares: int) -> FakeLog:
     raise BrokerError("topic(s) t.events do not exist at 127.0.0.1:1")
 
@@ -83,6 +102,16 @@ def test_every_record_comes_through_once_parsed(readers: int) -> None:
     prepared = [e for b in batches for e in b.prepared.event_ids]
     assert prepared == [parse_raw_record(m).event_id for m in mentions]
     assert sum(len(b.prepared.events) for b in batches) == len(mentions)
+
+
+def test_thousands_of_extraction_records_come_through() -> None:
+    with ParseAhead(partial(ExtractionLog, 400), readers=1) as replay:
+        batches = list(replay.batches())
+
+    extractions = [m for b in batches for *_, m in b.records]
+    assert len(extractions) == 400 * PARTITIONS
+    assert all(isinstance(m, Extraction) for m in extractions)
+    assert extractions[0].event_ids == (f"{0:024x}", f"{1:024x}")
 
 
 def test_a_childs_error_is_raised_in_the_parent() -> None:

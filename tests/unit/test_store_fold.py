@@ -68,7 +68,7 @@ def test_a_record_is_an_extraction_when_it_lists_event_ids_else_a_mention() -> N
 
     assert isinstance(parse_record(BASE), Mention)
     assert parse_record(record) == Extraction(
-        "fr-1", parse_mention(BASE).extracted_at, "rules-0.4.0", frozenset({"a" * 24})
+        "fr-1", parse_mention(BASE).extracted_at, "rules-0.4.0", ("a" * 24,)
     )
     with pytest.raises(InvalidEventMessage, match="extraction record of fr-1 is malformed"):
         parse_record({**record, "event_ids": "a" * 24})
