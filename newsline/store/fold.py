@@ -133,9 +133,9 @@ def parse_mention(message: Mapping[str, Any]) -> Mention:
 class Extraction:
     """One extractor run over one article (schemas/extraction.v1.json): what it found.
 
-    ``event_ids`` is a sorted tuple, not a frozenset: a rebuild's readers pickle these
-    without the memo, and CPython's pickler loses count of frozensets in that mode
-    (thousands of them fail the dump with a KeyError).
+    ``event_ids`` is a sorted tuple, not a frozenset: a rebuild's readers serialise
+    these without the memo (``parse_ahead``), and CPython loses count of frozensets in
+    that mode (a batch of many fails with a KeyError).
     """
 
     article_id: str
