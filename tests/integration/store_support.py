@@ -10,6 +10,7 @@ Every message is checked against schemas/event.v1.json where it is built.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsline.contracts import problems
+from newsline.operations.parse_ahead import ParsedBatch, RawRecord, parse_batch
 from newsline.readers import read_path
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "seeds" / "000_98cf7ec9cc4599a5.txt"
@@ -177,6 +179,12 @@ def records(
         counters[topic] = offset + 1
         batch.append((topic, partition, offset, message))
     return batch
+
+
+def as_read(batch: list[tuple[str, int, int, dict[str, Any]]]) -> ParsedBatch:
+    """The batch as a rebuild's reader hands it over (``parse_ahead.parse_batch``): its
+    mentions' rows prepared, the mentions themselves still raw JSON."""
+    return parse_batch(RawRecord(t, p, o, json.dumps(m).encode()) for t, p, o, m in batch)
 
 
 def newsline(url: str, *args: str) -> subprocess.CompletedProcess[str]:

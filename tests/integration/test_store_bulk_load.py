@@ -3,20 +3,18 @@ deferred to the end. Each must leave exactly the store the plain path leaves."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, inspect
 
-from newsline.operations.parse_ahead import ParsedBatch, RawRecord, parse_batch
 from newsline.store.bulk import checks_and_indexes_deferred
 from newsline.store.engine import make_engine
 from newsline.store.models import TABLES
 from newsline.store.projector import Projector, Record
 
-from .store_support import english_messages, records, seed_messages
+from .store_support import as_read, english_messages, records, seed_messages
 from .test_store_projector import snapshot
 
 pytestmark = pytest.mark.integration
@@ -27,12 +25,6 @@ def engine(store_url: str) -> Iterator[Engine]:
     engine = make_engine(store_url)
     yield engine
     engine.dispose()
-
-
-def as_read(batch: list[Record]) -> ParsedBatch:
-    """The batch as a rebuild's reader hands it over: its mentions' rows prepared, the
-    mentions themselves still raw JSON."""
-    return parse_batch(RawRecord(t, p, o, json.dumps(m).encode()) for t, p, o, m in batch)
 
 
 def two_batches() -> list[list[Record]]:

@@ -8,7 +8,6 @@ partitioned log allows, and check what the views show.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -17,12 +16,11 @@ import pytest
 from sqlalchemy import Engine, text
 
 from newsline.contracts import problems
-from newsline.operations.parse_ahead import RawRecord, parse_batch
 from newsline.store import queries
 from newsline.store.engine import make_engine
 from newsline.store.projector import Projector
 
-from .store_support import EN_ID, FR_ID, english_messages, event_id, seed_messages
+from .store_support import EN_ID, FR_ID, as_read, english_messages, event_id, seed_messages
 
 pytestmark = pytest.mark.integration
 
@@ -83,7 +81,7 @@ def apply_in(
     for start in range(0, len(records), batch):
         chunk = records[start : start + batch]
         if ahead:
-            read = parse_batch(RawRecord(t, p, o, json.dumps(m).encode()) for t, p, o, m in chunk)
+            read = as_read(chunk)
             projector.apply(read.records, read.prepared)
         else:
             projector.apply(chunk)
