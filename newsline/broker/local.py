@@ -239,7 +239,7 @@ class LocalBroker:
         """Format KRaft storage once; a formatted data folder is reused as it is."""
         if (self.data / "meta.properties").exists():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        cluster_id = new_cluster_id()
         result = subprocess.run(
             [java, log4j_option, "-cp", classpath, "kafka.tools.StorageTool", "format",
              "-t", cluster_id, "-c", str(server_properties)],
@@ -250,6 +250,18 @@ class LocalBroker:
         if result.returncode != 0:
             detail = (result.stdout + result.stderr).strip().splitlines()[-3:]
             raise BrokerError("formatting the broker's storage failed: " + " | ".join(detail))
+
+
+def new_cluster_id() -> str:
+    """A random KRaft cluster id that the storage tool's argument parser accepts.
+
+    Ids are 22 url-safe base64 characters; one in 64 starts with "-", which the tool
+    reads as an option, so those are drawn again (Kafka's own Uuid.randomUuid does so).
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _java() -> str:
