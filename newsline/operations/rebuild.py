@@ -1,13 +1,15 @@
 """``newsline rebuild``: the store thrown away and folded again from the event topics.
 
-The event topics keep every message forever, so the store is a cache of them. A
-rebuild replays the four event topics and the extraction records from offset 0 (a
-group-less consumer, up to the end offsets taken at the start) through the same
-Projector the worker uses, into a staging store (``staging``), and swaps it in
-atomically. A second process reads and parses the log ahead of the projector
-(``parse_ahead``), so the rebuild uses two cores. The positions it records are the
-projection's own (name ``timeline``), so a worker started afterwards resumes from its
-committed offsets and the projector skips what the rebuild already folded.
+The event topics keep every message forever, so the store is a cache of them. A rebuild
+replays the four event topics and the extraction records from offset 0 (a group-less
+consumer, up to the end offsets taken at the start) through the same Projector the
+worker uses, into a staging store (``staging``), and swaps it in atomically. A second
+process reads and parses the log ahead of the projector (``parse_ahead``), so the
+rebuild uses two cores. Which mentions newer extractions supersede is decided once,
+after the last batch (``supersede.settle_all``): the same rule the worker applies batch
+by batch, without its lookups per batch. The positions it records are the projection's
+own (name ``timeline``), so a worker started afterwards resumes from its committed
+offsets and the projector skips what the rebuild already folded.
 
 The worker must be stopped while the configured store is rebuilt: it would write into
 the old store meanwhile, and those writes would be lost at the swap. Its consumer
@@ -107,7 +109,7 @@ def load(
 ) -> tuple[int, int]:
     """Fold every batch of ``replay`` into the new store at ``engine`` (bulk-loading
     settings, nobody reading it yet); returns (records read, records skipped)."""
-    projector = Projector(engine)
+    projector = Projector(engine, settle_later=True)
     total = replay.shape.total
     started = time.monotonic() if started is None else started
     read = skipped = 0
@@ -120,4 +122,5 @@ def load(
             if progress and time.monotonic() - said >= 1.0:
                 progress(read, total, time.monotonic() - started)
                 said = time.monotonic()
+        projector.settle()
     return read, skipped

@@ -55,7 +55,7 @@ from newsline.store.prepared import (
     prepare,
 )
 from newsline.store.schema import create_tables
-from newsline.store.supersede import supersede
+from newsline.store.supersede import record_extractions, settle_all, supersede
 
 #: (topic, partition, offset, message): one consumed record, an event mention or an
 #: extraction record, as its wire message, its raw JSON (a rebuild's mention whose rows
@@ -69,12 +69,22 @@ _OFFSETS: Table = ProjectionOffset.__table__  # type: ignore[assignment]
 
 
 class Projector:
-    """Folds batches of event records into the store; ``name`` keys its positions."""
+    """Folds batches of event records into the store; ``name`` keys its positions.
 
-    def __init__(self, engine: Engine, name: str = "timeline") -> None:
+    ``settle_later``: store extraction records without deciding which mentions they
+    supersede, until ``settle()``; for a rebuild, which nobody reads before it ends.
+    """
+
+    def __init__(self, engine: Engine, name: str = "timeline", settle_later: bool = False) -> None:
         self.engine = engine
         self.name = name
+        self.settle_later = settle_later
         create_tables(engine)
+
+    def settle(self) -> int:
+        """Decide every superseded mention now (``settle_all``); returns those re-stamped."""
+        with db_errors(), self.engine.begin() as connection:
+            return settle_all(connection)
 
     def positions(self) -> dict[Position, int]:
         """The next offset to read per (topic, partition): where a consumer seeks to."""
@@ -110,7 +120,9 @@ class Projector:
             mentioned = [r for r in fresh if not isinstance(r[3], Extraction)]
             if prepared.event_ids:
                 _fold(connection, mentioned, prepared)
-            if prepared.reports or extractions:
+            if self.settle_later:
+                record_extractions(connection, extractions)
+            elif prepared.reports or extractions:
                 supersede(connection, prepared.reports, extractions)
             self._record(connection, stored, advanced)
             return len(prepared.event_ids)

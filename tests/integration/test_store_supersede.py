@@ -13,11 +13,12 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from newsline.contracts import problems
 from newsline.store import queries
 from newsline.store.engine import make_engine
+from newsline.store.models import Source
 from newsline.store.projector import Projector
 
 from .store_support import EN_ID, FR_ID, as_read, english_messages, event_id, seed_messages
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.integration
 
 V1_AT = "2025-08-20T09:15:00Z"
 V2_AT = "2025-09-01T08:00:00Z"
+V3_AT = "2025-10-01T08:00:00Z"
 TABLES = ("events", "event_countries", "event_actors", "sources", "article_extractions")
 # (children after their parent: emptied in reverse)
 
@@ -70,8 +72,9 @@ def apply_in(
     engine: Engine, messages: list[dict[str, Any]], batch: int = 1000, ahead: bool = False
 ) -> None:
     """Each message on a topic of its own kind, in ``batch``-sized applies; ``ahead``:
-    each batch as a rebuild's reader hands it over (prepared, mentions as raw JSON)."""
-    projector = Projector(engine)
+    as a rebuild folds them: each batch as its reader hands it over (prepared, mentions
+    as raw JSON), superseding decided once at the end."""
+    projector = Projector(engine, settle_later=ahead)
     counters: dict[str, int] = {}
     records = []
     for message in messages:
@@ -85,6 +88,15 @@ def apply_in(
             projector.apply(read.records, read.prepared)
         else:
             projector.apply(chunk)
+    if ahead:
+        projector.settle()
+
+
+def _emptied(engine: Engine) -> None:
+    Projector(engine)  # the tables, before emptying them
+    with engine.begin() as connection:
+        for table in (*reversed(TABLES), "articles", "projection_offsets"):
+            connection.execute(text(f"delete from {table}"))
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -157,16 +169,39 @@ def test_every_arrival_order_gives_the_same_store(store_url: str) -> None:
     ):
         engine = make_engine(store_url)
         try:
-            Projector(engine)  # the tables, before emptying them
-            with engine.begin() as connection:
-                for table in (*reversed(TABLES), "articles", "projection_offsets"):
-                    connection.execute(text(f"delete from {table}"))
+            _emptied(engine)
             apply_in(engine, order, batch, ahead)
             stores[(name, batch, ahead)] = snapshot(engine)
         finally:
             engine.dispose()
     reference = stores[("as published", 1000, False)]
     assert all(store == reference for store in stores.values())
+
+
+def test_a_dropped_mention_is_stamped_with_the_first_run_that_dropped_it(store_url: str) -> None:
+    # A third run that agrees with the second: the mentions the second dropped were
+    # gone from then on, whichever of the two records arrives first.
+    messages, dropped = history()
+    first, first_record = messages[:10], messages[10]
+    second, second_record = messages[11:16], messages[16]
+    third = rerun(second, V3_AT)
+    third_record = record(FR_ID, V3_AT, third)
+    orders = {
+        "as published": [*first, first_record, *second, second_record, *third, third_record],
+        "third record first": [third_record, *first, first_record, *second, second_record],
+        "second record last": [*first, first_record, *third, third_record, second_record],
+    }
+    for (name, order), batch, ahead in itertools.product(orders.items(), (1, 1000), (False, True)):
+        engine = make_engine(store_url)
+        try:
+            _emptied(engine)
+            apply_in(engine, order, batch, ahead)
+            with engine.connect() as connection:
+                stamps = dict(connection.execute(select(Source.event_id, Source.superseded)).all())
+        finally:
+            engine.dispose()
+        assert {stamps[i] for i in dropped} == {datetime(2025, 9, 1, 8, 0)}, (name, batch, ahead)
+        assert {stamps[i] for i in stamps.keys() - dropped.keys()} == {None}, (name, batch)
 
 
 def test_mentions_without_any_extraction_record_stay_current(engine: Engine) -> None:
