@@ -2,23 +2,26 @@
 
     python bench/query.py [--events N] [--postgres URL] [--batch N] [--queries N]
 
-Writes N synthetic events (default 1,000,000; about one in ten reported twice, by a
-second article) over 200 countries as a log of JSON records, one file per partition,
-then loads it the way ``newsline rebuild`` does (``operations.rebuild.load``: reader
-processes decode, parse and prepare the batches, the projector writes them into a
-store with the staging settings of ``store.bulk``, the timeline index is built at the
-end), and times a per-country ``timeline`` query returning 100 rows. Only the log
-source differs from a rebuild: files instead of Kafka. Each figure is printed next to
-a baseline measured in the same run on the same database: the load next to plain
-INSERTs of the very rows the projector writes (already parsed: no JSON, no offsets,
-no select-then-merge), the query next to a bare indexed SELECT of 100 ids. SQLite
-always (a temporary file); PostgreSQL when a URL is given (a schema of its own,
-dropped at the end). Targets (issue 5): p95 < 50 ms, rebuild >= 20,000 events/s.
+Writes N synthetic events (default 1,000,000; four per article, about one in ten
+reported twice, by a second article) over 200 countries as a log of JSON records, one
+file per partition: the mentions, and the extraction record of each article's run on a
+topic of its own, as the worker publishes them. Then it loads the log the way ``newsline
+rebuild`` does (``operations.rebuild.load``: reader processes decode, parse and prepare
+the batches, the projector writes them into a store with the staging settings of
+``store.bulk``, the timeline index is built at the end), and times a per-country
+``timeline`` query returning 100 rows. Only the log source differs from a rebuild: files
+instead of Kafka. Each figure is printed next to a baseline measured in the same run on
+the same database: the load next to plain INSERTs of the very rows the projector writes
+(already parsed: no JSON, no offsets, no select-then-merge), the query next to a bare
+indexed SELECT of 100 ids. SQLite always (a temporary file); PostgreSQL when a URL is
+given (a schema of its own, dropped at the end). Targets (issue 5): p95 < 50 ms, rebuild
+>= 20,000 events/s.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import statistics
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -40,7 +44,13 @@ from newsline.operations.parse_ahead import ParseAhead, RawRecord
 from newsline.store import queries
 from newsline.store.bulk import bulk_loading
 from newsline.store.engine import make_engine
-from newsline.store.fold import EventState, article_row, parse_mention, source_row
+from newsline.store.fold import (
+    EventState,
+    article_row,
+    parse_extraction,
+    parse_mention,
+    source_row,
+)
 from newsline.store.models import TABLES
 from newsline.store.schema import create_tables
 
@@ -50,8 +60,9 @@ KINDS = [
     ("agreement", "signed"), ("agreement", "intent"), ("sanctions", "imposed"),
     ("sanctions", "condemned"), ("military", "cooperation"), ("military", "attack"),
 ]  # fmt: skip
-TOPIC, PARTITIONS = "bench.events", 6
+TOPIC, EXTRACTIONS, PARTITIONS = "bench.events", "bench.extractions", 6
 ROLES = {"visit": ("host", "guest"), "imposed": ("sender", "target")}
+_EXTRACTION_KEYS = {"schema_version", "article_id", "extractor", "extracted_at", "event_ids"}
 
 
 def messages(first: int, count: int) -> list[tuple[str, int, int, dict[str, Any]]]:
@@ -98,15 +109,38 @@ def messages(first: int, count: int) -> list[tuple[str, int, int, dict[str, Any]
             "extractor": "bench-1",
             "trigger": "met",
             "rule": "en.bench",
-            "extracted_at": f"2025-08-20T{rng.randint(0, 23):02d}:00:00Z",
+            "extracted_at": _run_time(number // 4),
         }
         batch.append(base)
         if rng.random() < 0.1:  # corroborated by a second article
-            batch.append({**base, "article_id": f"twin-{number}", "confidence": 0.9})
+            twin = {"article_id": f"twin-{number}", "extracted_at": _run_time(number)}
+            batch.append({**base, **twin, "confidence": 0.9})
     return [
         (TOPIC, number % PARTITIONS, first * 2 + offset, message)
         for offset, (number, message) in enumerate((int(m["event_id"], 16), m) for m in batch)
     ]
+
+
+def _run_time(article: int) -> str:
+    """When the (one) extraction run over synthetic article ``article`` happened."""
+    return f"2025-08-20T{article % 24:02d}:00:00Z"
+
+
+def extraction_records(
+    batch: list[tuple[str, int, int, dict[str, Any]]], first: int
+) -> list[tuple[str, int, int, dict[str, Any]]]:
+    """The extraction record of each article of ``batch`` (its articles are not in any
+    other batch), keyed by article id like the worker's: the events its run found."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for _, _, _, message in batch:
+        run = found.setdefault(message["article_id"], (message["extracted_at"], []))
+        run[1].append(message["event_id"])
+    return [
+        (EXTRACTIONS, zlib.crc32(article.encode()) % PARTITIONS, first + offset,
+         {"schema_version": 1, "article_id": article, "extractor": "bench-1",
+          "extracted_at": at, "event_ids": sorted(ids)})
+        for offset, (article, (at, ids)) in enumerate(found.items())
+    ]  # fmt: skip
 
 
 def plain_rows(batch: list[tuple[str, int, int, dict[str, Any]]]) -> dict[str, list[dict]]:
@@ -115,6 +149,9 @@ def plain_rows(batch: list[tuple[str, int, int, dict[str, Any]]]) -> dict[str, l
     events: dict[str, EventState] = {}
     articles: dict[str, dict] = {}
     for _, _, _, message in batch:
+        if message.keys() == _EXTRACTION_KEYS:
+            rows["article_extractions"].append(parse_extraction(message).as_row())
+            continue
         mention = parse_mention(message)
         state = events.setdefault(mention.event_id, EventState.start(mention))
         state.absorb(mention, new_source=True)
@@ -142,48 +179,61 @@ def batches(total: int, size: int) -> Iterator[tuple[int, int]]:
         yield first, min(size, total - first)
 
 
+#: the log's (topic, partition)s in the order a rebuild's readers share them out
+LOG_PARTITIONS = [(t, p) for t in (TOPIC, EXTRACTIONS) for p in range(PARTITIONS)]
+
+
 class SyntheticLog:
-    """The synthetic events as the rebuild's log readers yield them: JSON records, read
-    from one file per partition written beforehand (``write_log``), so that making them
-    costs nothing in the timed run. Share ``share`` of ``shares`` reads every
-    ``shares``-th partition; opened in a reader process (``ParseAhead``)."""
+    """The synthetic log as the rebuild's log readers yield it: batches of 5,000 JSON
+    records, read from the files ``write_log`` wrote beforehand (so that making them
+    costs nothing in the timed run). Like a consumer's polls, a batch mixes records of
+    all the partitions read, mentions and extraction records alike. Share ``share`` of
+    ``shares`` reads every ``shares``-th (topic, partition), as ``BoundedReader`` does;
+    opened in a reader process (``ParseAhead``)."""
 
     def __init__(self, directory: Path, total: int, share: int, shares: int) -> None:
-        mine = range(share, PARTITIONS, shares)
-        self.files = [(p, (directory / f"{p}.jsonl").open("rb")) for p in mine]
-        self.total = total * len(mine) // PARTITIONS
+        mine = LOG_PARTITIONS[share::shares]
+        self.files = [(t, p, (directory / f"{t}.{p}.jsonl").open("rb")) for t, p in mine]
+        self.total = total * len(mine) // len(LOG_PARTITIONS)
         self.partitions = len(mine)
 
     def batches(self) -> Iterator[list[RawRecord]]:
-        for partition, file in self.files:
-            batch = []
-            for line in file:
-                offset, value = line.split(b" ", 1)
-                batch.append(RawRecord(TOPIC, partition, int(offset), value))
-                if len(batch) == 5000:
+        batch: list[RawRecord] = []
+        open_files = list(self.files)
+        while open_files:
+            for entry in list(open_files):
+                topic, partition, file = entry
+                lines = list(itertools.islice(file, 1000))
+                if len(lines) < 1000:
+                    open_files.remove(entry)
+                for line in lines:
+                    offset, value = line.split(b" ", 1)
+                    batch.append(RawRecord(topic, partition, int(offset), value))
+                if len(batch) >= 5000:
                     yield batch
                     batch = []
-            if batch:
-                yield batch
+        if batch:
+            yield batch
 
     def close(self) -> None:
-        for _, file in self.files:
+        for *_, file in self.files:
             file.close()
 
 
 def write_log(directory: Path, total: int, size: int) -> int:
-    """The synthetic log as ``offset json`` lines, one file per partition; returns the
-    number of records (events reported twice are two)."""
+    """The synthetic log as ``offset json`` lines, one file per (topic, partition);
+    returns the number of records (mentions and extraction records)."""
     directory.mkdir()
-    files = [(directory / f"{p}.jsonl").open("wb") for p in range(PARTITIONS)]
+    files = {(t, p): (directory / f"{t}.{p}.jsonl").open("wb") for t, p in LOG_PARTITIONS}
     written = 0
     try:
         for first, count in batches(total, size):
-            for _, partition, offset, message in messages(first, count):
-                files[partition].write(f"{offset} {json.dumps(message)}\n".encode())
+            mentions = messages(first, count)
+            for topic, partition, offset, message in mentions + extraction_records(mentions, first):
+                files[(topic, partition)].write(f"{offset} {json.dumps(message)}\n".encode())
                 written += 1
     finally:
-        for file in files:
+        for file in files.values():
             file.close()
     return written
 
@@ -205,11 +255,12 @@ def load_plain(engine: Engine, total: int, size: int) -> float:
     tables = {t.name: t for t in TABLES}
     elapsed = 0.0
     for first, count in batches(total, size):
-        rows = plain_rows(messages(first, count))
+        mentions = messages(first, count)
+        rows = plain_rows(mentions + extraction_records(mentions, first))
         started = time.perf_counter()
         with engine.begin() as connection:
-            for name in ("events", "event_countries", "event_actors", "sources", "articles"):
-                connection.execute(tables[name].insert(), rows[name])
+            for name, table_rows in rows.items():
+                connection.execute(tables[name].insert(), table_rows)
         elapsed += time.perf_counter() - started
         _progress(first + count, total, elapsed)
     return total / elapsed
