@@ -116,12 +116,19 @@ def row_tuples(table: Table, rows: Sequence[dict[str, Any]]) -> list[tuple]:
     if not converters:
         return [row_values(row) for row in rows]
     tuples = []
+    # each date column with the texts made so far: a batch repeats its times
+    plan: list[tuple[int, Callable[[Any], str], dict[Any, str]]] = [
+        (index, convert, {}) for index, convert in converters
+    ]
     for row in rows:
         values = list(row_values(row))
-        for index, convert in converters:
+        for index, convert, known in plan:
             value = values[index]
             if value is not None:
-                values[index] = convert(value)
+                text = known.get(value)
+                if text is None:
+                    text = known[value] = convert(value)
+                values[index] = text
         tuples.append(tuple(values))
     return tuples
 
