@@ -44,13 +44,7 @@ from newsline.operations.parse_ahead import ParseAhead, RawRecord
 from newsline.store import queries
 from newsline.store.bulk import bulk_loading
 from newsline.store.engine import make_engine
-from newsline.store.fold import (
-    EventState,
-    article_row,
-    parse_extraction,
-    parse_mention,
-    source_row,
-)
+from newsline.store.fold import EventState, Extraction, article_row, parse_record, source_row
 from newsline.store.models import TABLES
 from newsline.store.schema import create_tables
 
@@ -62,7 +56,6 @@ KINDS = [
 ]  # fmt: skip
 TOPIC, EXTRACTIONS, PARTITIONS = "bench.events", "bench.extractions", 6
 ROLES = {"visit": ("host", "guest"), "imposed": ("sender", "target")}
-_EXTRACTION_KEYS = {"schema_version", "article_id", "extractor", "extracted_at", "event_ids"}
 
 
 def messages(first: int, count: int) -> list[tuple[str, int, int, dict[str, Any]]]:
@@ -149,10 +142,10 @@ def plain_rows(batch: list[tuple[str, int, int, dict[str, Any]]]) -> dict[str, l
     events: dict[str, EventState] = {}
     articles: dict[str, dict] = {}
     for _, _, _, message in batch:
-        if message.keys() == _EXTRACTION_KEYS:
-            rows["article_extractions"].append(parse_extraction(message).as_row())
+        mention = parse_record(message)
+        if isinstance(mention, Extraction):
+            rows["article_extractions"].append(mention.as_row())
             continue
-        mention = parse_mention(message)
         state = events.setdefault(mention.event_id, EventState.start(mention))
         state.absorb(mention, new_source=True)
         rows["sources"].append(source_row(mention))

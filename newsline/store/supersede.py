@@ -93,9 +93,8 @@ def settle_all(connection: Connection) -> int:
     sources_cursor = _streaming_cursor(connection, "newsline_settle_sources", _SOURCES_OF_RECORDED)
     runs_by_article = groupby(_rows(runs_cursor), itemgetter(0))
     changes: list[Change] = []
-    for article_id, sources in groupby(_rows(sources_cursor), itemgetter(0)):
-        runs = {article_id: _runs_up_to(runs_by_article, article_id)}
-        changes += decide(runs, ((e, a, seen, stamp) for a, e, seen, stamp in sources))
+    for article_id, sources in groupby(_rows(sources_cursor), itemgetter(1)):
+        changes += decide({article_id: _runs_up_to(runs_by_article, article_id)}, sources)
     runs_cursor.close()
     sources_cursor.close()
     _write(connection, [(e, a, _as_datetime(when)) for e, a, when in changes])
@@ -132,7 +131,7 @@ def article_runs(connection: Connection, articles: set[str]) -> Runs:
             .order_by(x.article_id, x.extracted_at)
         )
         for article_id, at, ids in connection.execute(query):
-            runs.setdefault(article_id, []).append((at, frozenset(ids.split())))
+            runs.setdefault(article_id, []).append(_run(at, ids))
     return runs
 
 
@@ -174,7 +173,7 @@ _ALL_RUNS = (
     "ORDER BY article_id, extracted_at"
 )
 _SOURCES_OF_RECORDED = (
-    "SELECT article_id, event_id, last_seen, superseded FROM sources "
+    "SELECT event_id, article_id, last_seen, superseded FROM sources "
     "WHERE article_id IN (SELECT article_id FROM article_extractions) ORDER BY article_id"
 )
 
@@ -184,8 +183,13 @@ def _runs_up_to(runs_by_article: Iterator[tuple[str, Iterator[tuple]]], article_
     Both streams follow the database's order, so only equality is needed here."""
     for recorded, rows in runs_by_article:
         if recorded == article_id:
-            return [(at, frozenset(ids.split())) for _, at, ids in rows]
+            return [_run(at, ids) for _, at, ids in rows]
     raise StoreError(f"settling superseded mentions: no runs found for article {article_id!r}")
+
+
+def _run(at: Any, event_ids: str) -> tuple[Any, frozenset[str]]:
+    """One run as ``Runs`` holds it, from its stored row (ids space-separated)."""
+    return (at, frozenset(event_ids.split()))
 
 
 def _streaming_cursor(connection: Connection, name: str, sql: str) -> Any:
