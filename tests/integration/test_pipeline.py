@@ -246,14 +246,16 @@ def _two_thousand_articles(path: Path) -> Path:
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/eval-data/corpus is not beside the repo")
 def test_a_killed_worker_resumes_to_the_same_store(
-    kafka_bootstrap: str, tmp_path: Path, database_url: str
+    kafka_bootstrap: str, tmp_path: Path, database_url: str, topic_prefix: str
 ) -> None:
     if database_url.startswith("postgresql"):
         pytest.skip("one database is enough for the crash test; the projector is shared")
     articles = _two_thousand_articles(tmp_path / "articles.jsonl")
-    calm = pipeline_env(kafka_bootstrap, "calm-" + tmp_path.name[-8:] + ".",
+    # Two pipelines with prefixes of their own: a broker kept between runs must not hand
+    # this run the topics, consumer group and seen-articles table of an earlier one.
+    calm = pipeline_env(kafka_bootstrap, f"{topic_prefix}calm.",
                         f"sqlite:///{tmp_path / 'calm.db'}", tmp_path / "calm")  # fmt: skip
-    crash = pipeline_env(kafka_bootstrap, "crash-" + tmp_path.name[-8:] + ".",
+    crash = pipeline_env(kafka_bootstrap, f"{topic_prefix}crash.",
                          f"sqlite:///{tmp_path / 'crash.db'}", tmp_path / "crash")  # fmt: skip
 
     with Worker(calm, tmp_path / "calm.log") as worker:
