@@ -50,13 +50,16 @@ def create_app(settings: Settings) -> faust.App:
         # partition that moves is restored from its changelog instead (seconds here).
         table_standby_replicas=0,
         TableManager=SeekFirstTableManager,  # no messages lost when partitions move
-        # A burst waits in Kafka, where it costs the worker no memory: at most 1,024
+        # A burst waits in Kafka, where it costs the worker no memory: at most 256
         # messages queue in each agent's stream (Faust's default 4,096), a fetch
-        # brings at most 256 KB per partition (1 MB; a larger message still comes,
-        # alone) and a poll at most 500 records (no limit).
-        stream_buffer_maxsize=1024,
-        consumer_max_fetch_size=256 * 1024,
-        broker_max_poll_records=500,
+        # brings at most 128 KB per partition (1 MB; a larger message still comes,
+        # alone) and a poll at most 100 records (no limit). Whatever a burst makes the
+        # worker hold at once leaves the allocators' arenas that much larger after it
+        # (docs/benchmarks.md: 1,024 / 256 KB / 500 grew the RSS by a third; the same
+        # throughput at these sizes).
+        stream_buffer_maxsize=256,
+        consumer_max_fetch_size=128 * 1024,
+        broker_max_poll_records=100,
     )
 
 

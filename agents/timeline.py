@@ -33,7 +33,9 @@ from newsline.errors import PositionConflict, StoreUnavailable
 from newsline.store.projector import Projector, Record
 
 AGENT = "timeline"
-BATCH = 500
+#: records per transaction under backlog: 500 decoded messages and their rows were the
+#: worker's largest allocation at once, and the arenas it grew stayed (docs/benchmarks.md)
+BATCH = 100
 #: an event waits at most this long for its batch: most of publish-to-queryable at 50/s
 WITHIN = 0.2
 #: first wait after a failed write, doubled per failure up to RETRY_MAX (seconds)
