@@ -241,7 +241,6 @@ def load_with_rebuild(engine: Engine, log: Path, records: int, events: int) -> f
         started = time.perf_counter()
         rebuild.load(engine, replay, partial(_progress, unit="records"))
         elapsed = time.perf_counter() - started
-    print(file=sys.stderr)
     return events / elapsed
 
 

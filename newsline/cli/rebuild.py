@@ -51,7 +51,10 @@ def rebuild_command(
     def progress(read: int, total: int, seconds: float) -> None:
         say(f"rebuild: {read:,}/{total:,} messages read, {read / seconds:,.0f} messages/s")
 
-    report = rebuild(config, into, progress)
+    def phase(what: str) -> None:
+        say(f"rebuild: {what} ...")
+
+    report = rebuild(config, into, progress, phase)
     skipped = f", {report.skipped:,} malformed skipped" if report.skipped else ""
     say(
         f"rebuilt {report.target}: {report.read:,} messages read from {report.partitions} "

@@ -42,6 +42,8 @@ from newsline.topics import EVENT_TYPES, event_topic, extractions_topic
 
 #: (events read, events to read, seconds so far): called about once a second
 Progress = Callable[[int, int, float], None]
+#: what a rebuild turns to once the log is read (seconds of work per million events)
+Phase = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,10 @@ class RebuildReport:
 
 
 def rebuild(
-    settings: Settings, into: str | None = None, progress: Progress | None = None
+    settings: Settings,
+    into: str | None = None,
+    progress: Progress | None = None,
+    phase: Phase | None = None,
 ) -> RebuildReport:
     """Rebuild the store at ``into`` (default: the configured store) from the event log."""
     target = into or settings.database_url
@@ -82,11 +87,13 @@ def rebuild(
         try:
             engine = bulk_loading(make_engine(staging.url))
             try:
-                read, skipped = load(engine, replay, progress, started)
+                read, skipped = load(engine, replay, progress, started, phase)
                 with db_errors(), engine.connect() as connection:
                     events = connection.execute(select(func.count()).select_from(Event)).scalar()
             finally:
                 engine.dispose()
+            if phase:
+                phase("swapping the rebuilt store in")
             staging.swap()
         except BaseException:
             staging.discard()
@@ -106,9 +113,15 @@ def load(
     replay: ParseAhead,
     progress: Progress | None = None,
     started: float | None = None,
+    phase: Phase | None = None,
 ) -> tuple[int, int]:
     """Fold every batch of ``replay`` into the new store at ``engine`` (bulk-loading
-    settings, nobody reading it yet); returns (records read, records skipped)."""
+    settings, nobody reading it yet); returns (records read, records skipped).
+
+    ``phase`` hears of the steps after the last batch, which read nothing and so move
+    no progress: without it an operator would watch a finished count for seconds per
+    million events.
+    """
     projector = Projector(engine, settle_later=True)
     total = replay.shape.total
     started = time.monotonic() if started is None else started
@@ -122,5 +135,12 @@ def load(
             if progress and time.monotonic() - said >= 1.0:
                 progress(read, total, time.monotonic() - started)
                 said = time.monotonic()
+        if progress:
+            progress(read, total, time.monotonic() - started)
+        if phase:
+            phase("deciding which mentions later extractions superseded")
         projector.settle()
+        if phase:  # checks_and_indexes_deferred builds them as the block ends
+            keys = " and the foreign keys" if engine.dialect.name == "postgresql" else ""
+            phase(f"building the timeline index{keys}")
     return read, skipped

@@ -67,7 +67,15 @@ def test_rebuild_answers_every_query_as_the_worker_built_store(env: dict, tmp_pa
 
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert rebuilt.stdout == ""
-    last = rebuilt.stderr.splitlines()[-1]
+    lines = rebuilt.stderr.splitlines()
+    keys = " and the foreign keys" if url.startswith("postgresql") else ""
+    assert lines[-5].startswith("rebuild: 14/14 messages read, ")  # the count, finished
+    assert lines[-4:-1] == [  # then the steps after the log, which move no count
+        "rebuild: deciding which mentions later extractions superseded ...",
+        f"rebuild: building the timeline index{keys} ...",
+        "rebuild: swapping the rebuilt store in ...",
+    ]
+    last = lines[-1]
     assert "14 messages read from 15 partitions, 13 events in the store" in last
     assert last.endswith(" messages/s")
     assert answers(url) == before
