@@ -30,6 +30,14 @@ class BrokerError(NewslineError):
     code = "NL200"
 
 
+class MissingTopics(BrokerError):
+    """A topic to be read does not exist (another prefix, or topics never created).
+
+    Its own class so that a caller for whom a missing topic means "nothing on it yet"
+    can say so without reading the message; it prints as any BrokerError.
+    """
+
+
 class BrokerUnavailable(BrokerError):
     """No broker answers at the configured bootstrap address."""
 

@@ -19,7 +19,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
 from newsline.broker.admin import kafka_client
-from newsline.errors import BrokerError
+from newsline.errors import BrokerError, MissingTopics
 
 #: records handed out per batch: big enough for bulk writes, small enough for memory
 BATCH = 5000
@@ -75,7 +75,7 @@ class BoundedReader:
             ]
             missing = [t for t in topics if not any(tp.topic == t for tp in partitions)]
             if missing:
-                raise BrokerError(
+                raise MissingTopics(
                     f"topic(s) {', '.join(missing)} do not exist at {bootstrap} "
                     "(check NEWSLINE_TOPIC_PREFIX, or run `newsline topics create`)"
                 )

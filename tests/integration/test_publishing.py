@@ -6,9 +6,10 @@ import pytest
 
 from newsline.broker.admin import ensure_topics
 from newsline.errors import BrokerError
-from newsline.operations.log_reader import BoundedReader
 from newsline.publishing import Outgoing, idempotent_producer, send_all
 from newsline.topics import articles_topic, topic_specs
+
+from .pipeline_support import consume_all
 
 pytestmark = pytest.mark.integration
 
@@ -22,8 +23,7 @@ def topic(kafka_bootstrap: str, topic_prefix: str) -> str:
 
 
 def _stored(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes, list]]:
-    with BoundedReader(bootstrap, [topic], "newsline-test") as reader:
-        return [(r.key, r.value, r.headers) for batch in reader.batches() for r in batch]
+    return [(r.key, r.value, r.headers) for r in consume_all(bootstrap, topic)]
 
 
 def test_every_message_is_stored_in_order_with_its_key_and_headers(
