@@ -127,7 +127,7 @@ def load(
     started = time.monotonic() if started is None else started
     read = skipped = 0
     said = time.monotonic()
-    with checks_and_indexes_deferred(engine):
+    with checks_and_indexes_deferred(engine) as restore:
         for batch in collecting_per_item(replay.batches()):
             projector.apply(batch.records, batch.prepared)
             read += len(batch.records)
@@ -139,8 +139,9 @@ def load(
             progress(read, total, time.monotonic() - started)
         if phase:
             phase("deciding which mentions later extractions superseded")
+        restore()  # PostgreSQL builds the index and checks the keys meanwhile
         projector.settle()
-        if phase:  # checks_and_indexes_deferred builds them as the block ends
+        if phase:  # the block's end waits for them (SQLite: builds the index there)
             keys = " and the foreign keys" if engine.dialect.name == "postgresql" else ""
             phase(f"building the timeline index{keys}")
     return read, skipped

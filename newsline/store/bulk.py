@@ -12,13 +12,14 @@ insert would have written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from datetime import date
 from functools import cache
 from operator import itemgetter, methodcaller
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, Engine, Table, event, text
+from sqlalchemy import Connection, Date, DateTime, Engine, Index, Table, event, text
 
 from newsline.errors import StoreError
 from newsline.store.engine import db_errors
@@ -54,7 +55,7 @@ def bulk_loading(engine: Engine) -> Engine:
 
 
 @contextmanager
-def checks_and_indexes_deferred(engine: Engine) -> Iterator[None]:
+def checks_and_indexes_deferred(engine: Engine) -> Iterator[Callable[[], None]]:
     """The store's foreign keys (PostgreSQL) and its query-only indexes dropped while
     the body fills the store, then built again in one pass each.
 
@@ -68,23 +69,87 @@ def checks_and_indexes_deferred(engine: Engine) -> Iterator[None]:
     the body fails they stay dropped: this is for a store about to be discarded then
     (a rebuild's staging store). SQLite's bulk loading skips foreign-key checks anyway
     (``foreign_keys=OFF``).
+
+    The block gets ``restore``: called once the last row is in, it starts the rebuild
+    of all this on PostgreSQL on a connection of its own, so the server sorts the index
+    and checks the keys while the body goes on with work that does not touch them (a
+    rebuild's settling: seconds per million events that used to come one after the
+    other). The keys come back NOT VALID first (instant, and enforced from then on for
+    whatever the body still writes), then each is validated, which takes no lock that
+    the body's writes wait for. The block's end waits for it; on SQLite, one writer at
+    a time, it all happens there.
     """
+    postgres = engine.dialect.name == "postgresql"
     indexes = [index for table in TABLES for index in table.indexes if index.name in _QUERY_ONLY]
     with db_errors(), engine.begin() as connection:
-        keys = _foreign_keys(connection) if engine.dialect.name == "postgresql" else []
-        quote = connection.dialect.identifier_preparer.quote
+        keys = _foreign_keys(connection) if postgres else []
         for table, name, _ in keys:
-            connection.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}"))
+            connection.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {_quoted(engine, name)}"))
         for index in indexes:
             index.drop(connection)
-    yield
-    with db_errors(), engine.begin() as connection:
-        for index in indexes:
+        if postgres:
+            _autovacuum(connection, "SET (autovacuum_enabled = false)")
+    background: list[Future[None]] = []
+
+    def restore() -> None:
+        if postgres and not background:
+            with db_errors(), engine.begin() as connection:  # before the body writes again
+                for table, name, definition in keys:
+                    constraint = f"{_quoted(engine, name)} {definition}"
+                    connection.execute(
+                        text(f"ALTER TABLE {table} ADD CONSTRAINT {constraint} NOT VALID")
+                    )
+            pool = ThreadPoolExecutor(1, thread_name_prefix="newsline-restore")
+            background.append(pool.submit(_build_and_validate, engine, indexes, keys))
+            pool.shutdown(wait=False)
+
+    try:
+        yield restore
+    except BaseException:
+        for job in background:  # nothing may still use the store the caller discards
+            with suppress(BaseException):
+                job.result()
+        raise
+    if background:
+        background[0].result()
+    else:
+        with db_errors(), engine.begin() as connection:
+            for index in indexes:
+                index.create(connection)
+            for table, name, definition in keys:
+                constraint = f"{_quoted(engine, name)} {definition}"
+                connection.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {constraint}"))
+            if postgres:
+                _autovacuum(connection, "RESET (autovacuum_enabled)")
+
+
+def _build_and_validate(
+    engine: Engine, indexes: list[Index], keys: list[tuple[str, str, str]]
+) -> None:
+    """Build ``indexes`` and validate the NOT VALID foreign ``keys``, each step committed
+    on its own (a validation holds its table only against schema changes meanwhile)."""
+    for index in indexes:
+        with db_errors(), engine.begin() as connection:
             index.create(connection)
-        for table, name, definition in keys:
+    for table, name, _ in keys:
+        with db_errors(), engine.begin() as connection:
             connection.execute(
-                text(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+                text(f"ALTER TABLE {table} VALIDATE CONSTRAINT {_quoted(engine, name)}")
             )
+    with db_errors(), engine.begin() as connection:
+        _autovacuum(connection, "RESET (autovacuum_enabled)")
+
+
+def _autovacuum(connection: Connection, change: str) -> None:
+    """Autovacuum off for a load or back on: run during the load, it competes for the
+    cores and holds its tables, so restoring a key waited a second per table for it to
+    give way (PostgreSQL's deadlock_timeout)."""
+    for table in TABLES:
+        connection.execute(text(f"ALTER TABLE {table.name} {change}"))
+
+
+def _quoted(engine: Engine, name: str) -> str:
+    return engine.dialect.identifier_preparer.quote(name)
 
 
 def _foreign_keys(connection: Connection) -> list[tuple[str, str, str]]:
@@ -139,11 +204,7 @@ def insert_new(connection: Connection, table: Table, rows: Sequence[tuple]) -> N
         return
     columns = [c.name for c in table.columns]
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        names = ", ".join(f'"{c}"' for c in columns)
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(connection, f'"{table.name}"', columns, rows)
         return
     if connection.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
@@ -156,16 +217,44 @@ def insert_new(connection: Connection, table: Table, rows: Sequence[tuple]) -> N
 
 def insert_ignore(connection: Connection, table: Table, rows: Sequence[tuple]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING (SQLite 3.24+ and PostgreSQL share the syntax) of
-    ``row_tuples``, for rows another partition's projector may write too (articles)."""
+    ``row_tuples``, for rows another partition's projector may write too (articles).
+
+    On PostgreSQL the rows are COPYed into a temporary table and inserted from there by
+    one statement: an executemany is one statement execution per row, for client and
+    server alike, and cost a rebuild a third of its projector's time (bench/query.py).
+    The temporary table (one per connection, made on first use) is emptied after each
+    call, and a rolled-back call leaves nothing in it either.
+    """
     if not rows:
         return
     columns = [c.name for c in table.columns]
-    marks = ", ".join("%s" if connection.dialect.name == "postgresql" else "?" for _ in columns)
+    names = ", ".join(f'"{c}"' for c in columns)
+    if connection.dialect.name == "postgresql":
+        staged = f'pg_temp."newsline_staged_{table.name}"'  # a name no store table has
+        connection.exec_driver_sql(
+            f'CREATE TEMPORARY TABLE IF NOT EXISTS {staged} (LIKE "{table.name}")'
+        )
+        _copy(connection, staged, columns, rows)
+        connection.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {staged} '
+            "ON CONFLICT DO NOTHING"
+        )
+        connection.exec_driver_sql(f"TRUNCATE {staged}")
+        return
+    marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES ({marks}) '
-        "ON CONFLICT DO NOTHING",
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING',
         list(rows),
     )
+
+
+def _copy(connection: Connection, target: str, columns: list[str], rows: Sequence[tuple]) -> None:
+    """COPY ``rows`` into ``target`` (PostgreSQL, psycopg)."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def existing_ids(connection: Connection, table: Table, column: str, ids: list[str]) -> set[str]:
