@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from newsline.store import bulk
 from newsline.store.bulk import checks_and_indexes_deferred, insert_ignore, row_tuples
 from newsline.store.engine import make_engine
 from newsline.store.models import TABLES
@@ -160,9 +161,14 @@ def test_a_failure_after_restore_is_the_one_reported(engine: Engine) -> None:
         raise RuntimeError("the body failed")
 
 
-def test_insert_ignore_keeps_the_first_row_of_each_key(engine: Engine) -> None:
+@pytest.mark.parametrize("staged_from", [1, 10_000], ids=["staged", "executemany"])
+def test_insert_ignore_keeps_the_first_row_of_each_key(
+    engine: Engine, staged_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Rows already stored, repeated within one call, and sent again by a second call in
-    the same transaction: each key is stored once, as first written."""
+    the same transaction: each key is stored once, as first written, whichever way
+    PostgreSQL takes them."""
+    monkeypatch.setattr(bulk, "STAGED_FROM", staged_from)
     Projector(engine)
     seen = dt.datetime(2025, 8, 20, 12, 0, 0, 123456)
 
