@@ -79,8 +79,8 @@ def checks_and_indexes_deferred(engine: Engine) -> Iterator[Callable[[], None]]:
     rebuild's settling: seconds per million events that used to come one after the
     other). The keys come back NOT VALID first (instant, and enforced from then on for
     whatever the body still writes), then each is validated, which takes no lock that
-    the body's writes wait for. The block's end waits for it; on SQLite, one writer at
-    a time, it all happens there.
+    the body's writes wait for. The block's end starts it if the body did not, and waits
+    for it; on SQLite, one writer at a time, the index is built there.
     """
     postgres = engine.dialect.name == "postgresql"
     indexes = [index for table in TABLES for index in table.indexes if index.name in _QUERY_ONLY]
@@ -113,17 +113,13 @@ def checks_and_indexes_deferred(engine: Engine) -> Iterator[Callable[[], None]]:
             with suppress(BaseException):
                 job.result()
         raise
-    if background:
+    if postgres:
+        restore()  # if the body did not
         background[0].result()
-    else:
-        with db_errors(), engine.begin() as connection:
-            for index in indexes:
-                index.create(connection)
-            for table, name, definition in keys:
-                constraint = f"{_quoted(engine, name)} {definition}"
-                connection.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {constraint}"))
-            if postgres:
-                _autovacuum(connection, "RESET (autovacuum_enabled)")
+        return
+    with db_errors(), engine.begin() as connection:
+        for index in indexes:
+            index.create(connection)
 
 
 def _build_and_validate(

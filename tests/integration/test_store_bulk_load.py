@@ -92,6 +92,8 @@ def test_checks_and_indexes_are_dropped_for_the_load_and_built_again(engine: Eng
     if engine.dialect.name == "postgresql":
         assert during["sources"][1] == []
     assert schema(engine) == before
+    if engine.dialect.name == "postgresql":
+        assert unvalidated_keys_and_table_options(engine) == []
 
 
 def unvalidated_keys_and_table_options(engine: Engine) -> list[tuple[str, Any]]:
