@@ -7,7 +7,9 @@ worker uses, into a staging store (``staging``), and swaps it in atomically. A s
 process reads and parses the log ahead of the projector (``parse_ahead``), so the
 rebuild uses two cores. Which mentions newer extractions supersede is decided once,
 after the last batch (``supersede.settle_all``): the same rule the worker applies batch
-by batch, without its lookups per batch. The positions it records are the projection's
+by batch, without its lookups per batch. On PostgreSQL the timeline index is built and
+the foreign keys validated meanwhile, on a second connection
+(``bulk.checks_and_indexes_deferred``). The positions it records are the projection's
 own (name ``timeline``), so a worker started afterwards resumes from its committed
 offsets and the projector skips what the rebuild already folded.
 
