@@ -147,6 +147,11 @@ def _autovacuum(connection: Connection, change: str) -> None:
         connection.execute(text(f"ALTER TABLE {table.name} {change}"))
 
 
+def _quoted_names(columns: list[str]) -> str:
+    """``"a", "b"``: a column list for SQL."""
+    return ", ".join(f'"{c}"' for c in columns)
+
+
 def _quoted(engine: Engine, name: str) -> str:
     return engine.dialect.identifier_preparer.quote(name)
 
@@ -203,7 +208,7 @@ def insert_new(connection: Connection, table: Table, rows: Sequence[tuple]) -> N
         return
     columns = [c.name for c in table.columns]
     if connection.dialect.name == "postgresql":
-        _copy(connection, f'"{table.name}"', columns, rows)
+        _copy(connection, f'"{table.name}"', _quoted_names(columns), rows)
         return
     if connection.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
@@ -229,14 +234,14 @@ def insert_ignore(connection: Connection, table: Table, rows: Sequence[tuple]) -
     if not rows:
         return
     columns = [c.name for c in table.columns]
-    names = ", ".join(f'"{c}"' for c in columns)
+    names = _quoted_names(columns)
     postgres = connection.dialect.name == "postgresql"
     if postgres and len(rows) >= STAGED_FROM:
         staged = f'pg_temp."newsline_staged_{table.name}"'  # a name no store table has
         connection.exec_driver_sql(
             f'CREATE TEMPORARY TABLE IF NOT EXISTS {staged} (LIKE "{table.name}")'
         )
-        _copy(connection, staged, columns, rows)
+        _copy(connection, staged, names, rows)
         connection.exec_driver_sql(
             f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {staged} '
             "ON CONFLICT DO NOTHING"
@@ -250,10 +255,9 @@ def insert_ignore(connection: Connection, table: Table, rows: Sequence[tuple]) -
     )
 
 
-def _copy(connection: Connection, target: str, columns: list[str], rows: Sequence[tuple]) -> None:
-    """COPY ``rows`` into ``target`` (PostgreSQL, psycopg)."""
+def _copy(connection: Connection, target: str, names: str, rows: Sequence[tuple]) -> None:
+    """COPY ``rows`` into the columns ``names`` of ``target`` (PostgreSQL, psycopg)."""
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    names = ", ".join(f'"{c}"' for c in columns)
     with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

@@ -36,14 +36,19 @@ def two_batches() -> list[list[Record]]:
     return [records(seed_messages()), records(english_messages(), start=10)]
 
 
+def emptied(engine: Engine) -> None:
+    """Every store table emptied, children first: the foreign keys hold."""
+    with engine.begin() as connection:
+        for table in reversed(TABLES):
+            connection.execute(table.delete())
+
+
 def test_prepared_batches_build_the_same_store(engine: Engine) -> None:
     projector = Projector(engine)
     for batch in two_batches():
         projector.apply(batch)
     expected = snapshot(engine)
-    with engine.begin() as connection:  # children first: the foreign keys hold
-        for table in reversed(TABLES):
-            connection.execute(table.delete())
+    emptied(engine)
 
     for batch in two_batches():  # the second folds stored events from their raw JSON
         read = as_read(batch)
@@ -123,13 +128,11 @@ def test_restored_before_the_body_ends_the_keys_hold_for_what_it_still_writes(
     Projector(engine)
     before = schema(engine)
     first, second = two_batches()
-    expected = Projector(engine)
+    plain = Projector(engine)
     for batch in (first, second):
-        expected.apply(batch)
+        plain.apply(batch)
     wanted = snapshot(engine)
-    with engine.begin() as connection:
-        for table in reversed(TABLES):
-            connection.execute(table.delete())
+    emptied(engine)
 
     with checks_and_indexes_deferred(engine) as restore:
         Projector(engine).apply(first)
