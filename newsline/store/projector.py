@@ -215,7 +215,7 @@ def _fold_known(connection: Connection, mentions: list[Mention]) -> None:
     groups = by_event(mentions)
     ids = list(groups)
     stored_events = _stored_events(connection, ids)
-    stored_sources = _stored_sources(connection, ids)
+    stored_sources = _stored_sources(connection, {(m.event_id, m.article_id) for m in mentions})
     stored_countries = _stored_countries(connection, ids)
     changed_events, new_sources, changed_sources = [], [], []
     new_countries: list[dict[str, Any]] = []
@@ -293,14 +293,22 @@ def _stored_events(connection: Connection, ids: list[str]) -> dict[str, dict[str
 
 
 def _stored_sources(
-    connection: Connection, ids: list[str]
+    connection: Connection, keys: set[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
+    """The stored source rows of these (event, article) mentions.
+
+    Looked up by article (``ix_sources_article``), not by event: an article reports a
+    handful of events, while a big story's event has a source row (evidence sentence
+    included) for each of thousands of articles, which a lookup by event would read
+    again for every new mention of it.
+    """
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for chunk in chunks(ids):
-        query = select(SOURCES).where(SOURCES.c.event_id.in_(chunk))
-        rows.update(
-            {(r.event_id, r.article_id): dict(r._mapping) for r in connection.execute(query)}
-        )
+    for chunk in chunks(sorted({article for _, article in keys})):
+        query = select(SOURCES).where(SOURCES.c.article_id.in_(chunk))
+        for row in connection.execute(query):
+            key = (row.event_id, row.article_id)
+            if key in keys:
+                rows[key] = dict(row._mapping)
     return rows
 
 

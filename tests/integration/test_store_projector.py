@@ -159,6 +159,28 @@ def test_a_french_and_an_english_report_are_one_event_with_two_sources(engine: E
     )
 
 
+def test_an_article_reporting_a_stored_event_again_updates_its_own_source(
+    engine: Engine,
+) -> None:
+    projector = Projector(engine)
+    projector.apply(records(seed_messages()))
+    projector.apply(records(english_messages(), start=10))
+    french = next(m for m in seed_messages() if m["event_id"] == VISIT)
+    again = {**french, "confidence": 0.99, "extracted_at": "2025-08-21T08:00:00Z"}
+    english_before = queries.event(engine, VISIT).sources[1]
+
+    projector.apply(records([again], start=20))
+
+    visit = queries.event(engine, VISIT)
+    assert [s.article_id for s in visit.sources] == [FR_ID, EN_ID]
+    assert visit.entry.source_count == 2
+    assert visit.sources[0].confidence == 0.99
+    assert (str(visit.sources[0].first_seen), str(visit.sources[0].last_seen)) == (
+        "2025-08-20 09:15:00", "2025-08-21 08:00:00",
+    )  # fmt: skip
+    assert visit.sources[1] == english_before
+
+
 def test_the_most_precise_date_and_the_earliest_extraction_win(engine: Engine) -> None:
     signed = event_id("agreement/signed", ("IRN", "RUS"), "2025-01")
     vague = mention(
