@@ -2,7 +2,7 @@
 
 An article id seen before with the same content is dropped; the memory of what was
 seen is a Faust table backed by a changelog topic, so it survives restarts and moves
-with its partition to another worker.
+with its partition to another worker (``agents.seen_articles``: 16-32 bytes an article).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import faust
 
 from agents.dead_letters import send_dead_letter
+from agents.seen_articles import remembered, seen_articles_table
 from agents.topics import WorkerTopics
 from newsline.ingest import Rejected, content_digest, parse_article
 from newsline.publishing import encode_article
@@ -18,7 +19,7 @@ AGENT = "ingest"
 
 
 def register(app: faust.App, topics: WorkerTopics, max_bytes: int) -> faust.TableT:
-    seen = app.Table("seen-articles", default=str, key_type=str, value_type=str)
+    seen = seen_articles_table(app)
 
     @app.agent(topics.articles, name=AGENT, concurrency=1)
     async def ingest(stream: faust.StreamT) -> None:
@@ -31,7 +32,7 @@ def register(app: faust.App, topics: WorkerTopics, max_bytes: int) -> faust.Tabl
                     rejected.article_id,
                 )  # fmt: skip
                 continue
-            digest = content_digest(article)
+            digest = remembered(content_digest(article))
             if seen[article.id] == digest:
                 continue
             # Delivered before it is remembered: a crash in between re-sends (harmless

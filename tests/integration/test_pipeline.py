@@ -169,6 +169,33 @@ def test_republishing_changes_nothing_and_twins_corroborate(env: dict, tmp_path:
     assert len(snapshot["events"]) == len({row[0] for row in snapshot["events"]})
 
 
+def test_a_restarted_worker_still_drops_the_articles_it_has_seen(env: dict, tmp_path: Path) -> None:
+    """The seen-articles table comes back from its changelog: unchanged copies are
+    dropped after a restart, an edited one goes through."""
+    text = "Alexandre Loukachenko a reçu Massoud Pezeshkian à Minsk le {}."
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(article_line(f"seen-{n}", text.format(n)) + "\n" for n in range(3)))
+    again = tmp_path / "again.jsonl"
+    again.write_text(first.read_text() + article_line("seen-1", text.format("edited")) + "\n")
+
+    with Worker(env, tmp_path / "first.log") as worker:
+        assert newsline(env, "publish", str(first)).returncode == 0
+        wait_caught_up(env, worker)
+    with Worker(env, tmp_path / "restarted.log") as worker:
+        assert newsline(env, "publish", str(again)).returncode == 0
+        wait_caught_up(env, worker)
+
+    valid = consume_all(
+        env["KAFKA_BOOTSTRAP_SERVERS"], valid_articles_topic(env["NEWSLINE_TOPIC_PREFIX"])
+    )
+    assert sorted(record.key.decode() for record in valid) == [
+        "seen-0",
+        "seen-1",
+        "seen-1",
+        "seen-2",
+    ]
+
+
 MALFORMED = {
     "undecodable": [b"\xff\xfe\x00bad" + bytes([i]) for i in range(20)],
     "malformed_json": [b'{"id": "x%d", "text": ' % i for i in range(20)],
