@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import inspect
 from pathlib import Path
 
@@ -118,3 +120,32 @@ def test_the_worker_trims_freed_memory_on_a_timer(tmp_path: Path) -> None:
     memory.register(app)
 
     assert any("trim_freed_memory" in repr(timer) for timer in app._app_tasks)
+
+
+def test_large_blocks_stay_out_of_the_heap_once_tuned() -> None:
+    """Tuned, glibc maps a large block on its own even after freeing a larger one.
+
+    By default freeing a mapped 16 MB block raises glibc's threshold to 16 MB, and the
+    8 MB block after it would grow the heap instead.
+    """
+    if not memory.tune_allocator():
+        pytest.skip("no glibc here: nothing to tune")
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    if not hasattr(libc, "mallinfo2"):
+        pytest.skip("glibc before 2.33: no mallinfo2 to count mapped blocks with")
+
+    class MallInfo2(ctypes.Structure):  # all ten fields: glibc writes the whole struct
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+                         "uordblks", "fordblks", "keepcost")
+        ]  # fmt: skip
+
+    libc.mallinfo2.restype = MallInfo2
+    larger = bytearray(16 << 20)
+    del larger
+    before = libc.mallinfo2().hblks
+    block = bytearray(8 << 20)
+
+    assert libc.mallinfo2().hblks == before + 1
+    del block
