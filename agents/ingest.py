@@ -2,7 +2,7 @@
 
 An article id seen before with the same content is dropped; the memory of what was
 seen is a Faust table backed by a changelog topic, so it survives restarts and moves
-with its partition to another worker (``agents.seen_articles``: 16-32 bytes an article).
+with its partition to another worker (``agents.seen_articles``: 32-64 bytes an article).
 """
 
 from __future__ import annotations

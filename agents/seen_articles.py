@@ -1,11 +1,11 @@
-"""Ingest's memory of the articles it has seen, at 16 to 32 bytes an article.
+"""Ingest's memory of the articles it has seen, at 32 to 64 bytes an article.
 
 Faust's memory store keeps each key and value as Python strings in a dict: about 260
 bytes per article id and digest, for as long as the worker runs, allocated one by one
 among a burst's short-lived objects (docs/benchmarks.md). This store keeps a 64-bit
 hash of the id and the digest's first 64 bits side by side in one array (open
-addressing, linear probing, at most half full) that grows by doubling: no Python
-object per article, and a million articles in 32 MB at most.
+addressing, linear probing, at most half full) that grows by doubling: 16 bytes a
+slot, no Python object per article, a million articles in 32 to 64 MB.
 
 What that gives up, deliberately:
 - Two ids with the same hash (odds about 3 in 10^8 over a million articles) share a
