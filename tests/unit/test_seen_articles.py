@@ -81,10 +81,14 @@ def changelog_event(key: str, value: str | None, partition: int = 0) -> SimpleNa
     )
 
 
-def test_the_store_replays_its_changelog_in_order(tmp_path: Path) -> None:
-    app = create_app(
-        Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "k:9092", "NEWSLINE_HOME": str(tmp_path)})
+def default_app(home: Path) -> faust.App:
+    return create_app(
+        Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "k:9092", "NEWSLINE_HOME": str(home)})
     )
+
+
+def test_the_store_replays_its_changelog_in_order(tmp_path: Path) -> None:
+    app = default_app(tmp_path)
     table = seen_articles_table(app)
     store = table.data
     first, second = remembered(digest("1")), remembered(digest("2"))
@@ -103,3 +107,13 @@ def test_the_store_replays_its_changelog_in_order(tmp_path: Path) -> None:
     assert app.tables["seen-articles"] is table
     assert (table["kept"], table["edited"], table["gone"]) == (first, second, "")
     assert store._key_partition == {}
+
+
+def test_its_changelog_is_json_under_faust_s_usual_name(tmp_path: Path) -> None:
+    """The same topic and encoding as Faust's own table: no pickle of wire bytes, and
+    a worker upgraded in place replays the changelog an earlier one wrote."""
+    table = seen_articles_table(default_app(tmp_path))
+    changelog = table.changelog_topic
+
+    assert changelog.get_topic_name() == "newsline.worker-seen-articles-changelog"
+    assert (changelog.key_serializer, changelog.value_serializer) == ("json", "json")
