@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import faust
 import pytest
 
-from agents.app import create_app
 from agents.seen_articles import (
     DIGEST_CHARS,
     HashedDigests,
@@ -19,7 +18,8 @@ from agents.seen_articles import (
     remembered,
     seen_articles_table,
 )
-from newsline.config import Settings
+
+from .test_agents_app import default_app
 
 
 def digest(text: str) -> str:
@@ -75,16 +75,8 @@ def test_values_must_be_hex_digests_and_keys_cannot_be_listed() -> None:
         list(table)
 
 
-def changelog_event(key: str, value: str | None, partition: int = 0) -> SimpleNamespace:
-    return SimpleNamespace(
-        key=key, value=value, message=SimpleNamespace(value=value, partition=partition)
-    )
-
-
-def default_app(home: Path) -> faust.App:
-    return create_app(
-        Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": "k:9092", "NEWSLINE_HOME": str(home)})
-    )
+def changelog_event(key: str, value: str | None) -> SimpleNamespace:
+    return SimpleNamespace(key=key, value=value, message=SimpleNamespace(value=value))
 
 
 def test_the_store_replays_its_changelog_in_order(tmp_path: Path) -> None:
