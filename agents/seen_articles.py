@@ -55,7 +55,7 @@ class HashedDigests(MutableMapping[str, str]):
         self._live = 0
 
     def __getitem__(self, key: str) -> str:
-        slot = self._slot(key)
+        slot = self._slot(_id_hash(key))
         bits = self._slots[slot + 1]
         if not bits:
             raise KeyError(key)
@@ -63,19 +63,20 @@ class HashedDigests(MutableMapping[str, str]):
 
     def __setitem__(self, key: str, value: str) -> None:
         bits = _digest_bits(value)
-        slot = self._slot(key)
+        wanted = _id_hash(key)
+        slot = self._slot(wanted)
         if not self._slots[slot]:
             if 2 * (self._occupied + 1) > self._capacity:
                 self._grow()
-                slot = self._slot(key)
-            self._slots[slot] = _id_hash(key)
+                slot = self._slot(wanted)
+            self._slots[slot] = wanted
             self._occupied += 1
         if not self._slots[slot + 1]:
             self._live += 1
         self._slots[slot + 1] = bits
 
     def __delitem__(self, key: str) -> None:
-        slot = self._slot(key)
+        slot = self._slot(_id_hash(key))
         if not self._slots[slot + 1]:
             raise KeyError(key)
         self._slots[slot + 1] = 0
@@ -90,9 +91,8 @@ class HashedDigests(MutableMapping[str, str]):
     def clear(self) -> None:
         self.__init__()  # type: ignore[misc]
 
-    def _slot(self, key: str) -> int:
-        """Index of ``key``'s slot in the array: its own, or the empty one it would take."""
-        wanted = _id_hash(key)
+    def _slot(self, wanted: int) -> int:
+        """Where the id hash ``wanted`` is in the array, or the empty slot it would take."""
         mask = self._capacity - 1
         index = wanted & mask
         slots = self._slots
@@ -107,19 +107,12 @@ class HashedDigests(MutableMapping[str, str]):
         old = self._slots
         self._capacity *= 2
         self._slots = array("Q", [0]) * (2 * self._capacity)
-        self._occupied = self._live = 0
-        mask = self._capacity - 1
-        slots = self._slots
+        self._occupied = self._live  # the live entries, each in a slot again
         for index in range(0, len(old), 2):
             wanted, bits = old[index], old[index + 1]
-            if not bits:
-                continue
-            probe = wanted & mask
-            while slots[2 * probe]:
-                probe = (probe + 1) & mask
-            slots[2 * probe], slots[2 * probe + 1] = wanted, bits
-            self._occupied += 1
-            self._live += 1
+            if bits:
+                slot = self._slot(wanted)
+                self._slots[slot], self._slots[slot + 1] = wanted, bits
 
 
 def _id_hash(key: str) -> int:

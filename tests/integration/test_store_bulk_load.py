@@ -125,10 +125,9 @@ def test_restored_before_the_body_ends_the_keys_hold_for_what_it_still_writes(
     """A rebuild calls ``restore`` after its last batch and settles meanwhile: the
     writes after it land in a store whose keys are enforced, and the block's end
     leaves the schema as before, every key validated, autovacuum as it was."""
-    Projector(engine)
+    plain = Projector(engine)
     before = schema(engine)
     first, second = two_batches()
-    plain = Projector(engine)
     for batch in (first, second):
         plain.apply(batch)
     wanted = snapshot(engine)
